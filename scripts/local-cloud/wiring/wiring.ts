@@ -250,7 +250,24 @@ export async function loadWiring(options: WiringOptions): Promise<LocalWiring> {
       });
     }
   });
+  assertVisibilityCoversTimeout(wiring);
   return wiring;
+}
+
+/** AWS refuses an SQS trigger whose queue hides a message for less time than the function may run. */
+function assertVisibilityCoversTimeout(wiring: LocalWiring): void {
+  for (const fn of wiring.functions) {
+    for (const trigger of fn.triggers) {
+      if (trigger.kind !== 'sqs') continue;
+      const queue = wiring.queues.find((q) => q.arn === trigger.queueArn);
+      const visibility = Number(queue?.attributes.VisibilityTimeout ?? 30);
+      if (visibility < fn.timeoutSeconds) {
+        throw new WiringError(
+          `${fn.name}: queue ${queue?.name ?? trigger.queueArn} visibility timeout ${visibility} s is less than the function timeout ${fn.timeoutSeconds} s`,
+        );
+      }
+    }
+  }
 }
 
 function queueAttributes(properties: Record<string, unknown>): Record<string, string> {

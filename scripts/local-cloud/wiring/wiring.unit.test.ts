@@ -47,7 +47,7 @@ describe('loadWiring', () => {
       name: 'cogdesk-probe-local-consume',
       modulePath: path.join(probeDir, 'src/probe.ts'),
       exportName: 'consume',
-      timeoutSeconds: 5,
+      timeoutSeconds: 1,
       environment: {
         PROBE_BUS_NAME: 'cogdesk-local',
         PROBE_QUEUE_URL: 'http://127.0.0.1:9324/000000000000/cogdesk-local-probe',
@@ -95,5 +95,29 @@ describe('loadWiring', () => {
   it('normalises names the way serverless builds logical ids', () => {
     expect(normalizeName('find-duplicates')).toBe('FindDashduplicates');
     expect(normalizeName('outbox_relay')).toBe('OutboxUnderscorerelay');
+  });
+});
+
+describe('loadWiring checks', () => {
+  it('refuses a queue that would redeliver while its consumer still runs, as AWS does', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(path.join(tmpdir(), 'wiring-'));
+    await writeFile(
+      path.join(dir, 'serverless.yml'),
+      [
+        'service: x',
+        'functions:',
+        '  consume:',
+        '    handler: src/x.handler',
+        '    timeout: 30',
+        '    events:',
+        '      - sqs: { arn: { Fn::GetAtt: [Q, Arn] } }',
+        'resources:',
+        '  Resources:',
+        '    Q: { Type: AWS::SQS::Queue, Properties: { QueueName: q, VisibilityTimeout: 10 } }',
+      ].join('\n'),
+    );
+    await expect(loadWiring({ ...options, serviceDirs: [dir] })).rejects.toThrow(/visibility timeout 10 s is less than the function timeout 30 s/);
   });
 });

@@ -6,6 +6,11 @@ const exclude = ['**/node_modules/**', '**/.data/**', '**/.serverless/**', '**/d
 
 export default defineConfig({
   test: {
+    env: {
+      // Tests assert behaviour, not metric output; and the SDK's "Node 22 soon" notice is noise here.
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
     projects: [
       { test: { name: 'unit', include: ['**/*.unit.test.ts'], exclude } },
       {

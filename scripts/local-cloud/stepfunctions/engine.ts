@@ -1,0 +1,320 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  DescribeExecutionOutput,
+  DescribeStateMachineOutput,
+  ExecutionListItem,
+  ExecutionStatus,
+  HistoryEvent,
+  StateMachineListItem,
+} from '@aws-sdk/client-sfn';
+import { assertExecutionArn, assertStateMachineArn, assertValidName, executionArn, stateMachineArn, type ArnScope } from './arns';
+import { compileDefinition, type CompiledDefinition } from './definition';
+import { StepFunctionsError } from './errors';
+import { statusOf, terminalEvent, type ExecutionRecord, type StateMachineRecord } from './execution-record';
+import { HistoryTranslator, type NewHistoryEvent } from './history';
+import type { JsonValue } from './library-types';
+import { paginate, type PageRequest } from './paging';
+import { LocalStepFunctionsStore } from './store';
+import { taskHandlers, type TaskPorts } from './task-handlers';
+
+export type { LambdaInvoker, PutEventsPort, PutEventsResult } from './task-handlers';
+
+export interface LocalStepFunctionsOptions extends TaskPorts {
+  /** Where state machines and executions persist; in memory only when absent. */
+  dataDir?: string;
+  /** Multiplies every Retry interval (backoff and MaxDelaySeconds kept), e.g. 0.01 in tests. Default 1. */
+  retryIntervalScale?: number;
+  /** For the ARNs it mints. Defaults: us-east-1, 000000000000. */
+  region?: string;
+  accountId?: string;
+}
+
+interface StateMachineEntry {
+  record: StateMachineRecord;
+  compiled: CompiledDefinition;
+}
+
+interface ActiveRun {
+  translator: HistoryTranslator;
+  abort: () => void;
+  done: Promise<void>;
+  stopped: boolean;
+  /** Set on close(): the run is abandoned and writes nothing more, so a restart sees it as interrupted. */
+  detached: boolean;
+}
+
+interface ExecutionEntry {
+  record: ExecutionRecord;
+  active?: ActiveRun;
+}
+
+// The API takes the definition as JSON text; the local runner passes the object read from serverless.yml.
+const definitionText = (definition: string | object): string => (typeof definition === 'string' ? definition : JSON.stringify(definition));
+
+const RESTART_FAILURE = { error: 'States.Runtime', cause: 'local runtime restarted' };
+
+/**
+ * AWS Step Functions (Standard, JSONPath) run locally by aws-local-stepfunctions: Lambda tasks go through
+ * `lambdaInvoker`, `arn:aws:states:::events:putEvents` through `putEvents`. Executions that were RUNNING when
+ * the process stopped are marked FAILED (States.Runtime, "local runtime restarted") when it starts again: they
+ * are not re-run, because their tasks already had effects (published events) that a re-run would repeat.
+ */
+export class LocalStepFunctions {
+  private readonly scope: ArnScope;
+  private readonly store: LocalStepFunctionsStore;
+  private readonly retryIntervalScale: number;
+  private readonly stateMachines = new Map<string, StateMachineEntry>();
+  private readonly executions = new Map<string, ExecutionEntry>();
+  private closed = false;
+
+  constructor(private readonly options: LocalStepFunctionsOptions) {
+    this.scope = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '000000000000' };
+    this.store = new LocalStepFunctionsStore(options.dataDir);
+    this.retryIntervalScale = options.retryIntervalScale ?? 1;
+    for (const record of this.store.loadStateMachines()) {
+      this.stateMachines.set(record.stateMachineArn, { record, compiled: this.compile(record.definition) });
+    }
+    const executions = this.store.loadExecutions().sort((a, b) => a.startDate.getTime() - b.startDate.getTime());
+    for (const record of executions) {
+      this.executions.set(record.executionArn, { record });
+      if (statusOf(record) === 'RUNNING') {
+        this.append(record, { type: 'ExecutionFailed', timestamp: new Date(), executionFailedEventDetails: RESTART_FAILURE });
+      }
+    }
+  }
+
+  /** Creates a state machine; creating the same one again is a no-op, as in AWS. Returns its ARN. */
+  createStateMachine(request: { name: string; definition: string | object; roleArn?: string }): string {
+    assertValidName(request.name);
+    const definition = definitionText(request.definition);
+    const compiled = this.compile(definition);
+    const arn = stateMachineArn(this.scope, request.name);
+    const roleArn = request.roleArn ?? `arn:aws:iam::${this.scope.accountId}:role/local-stepfunctions`;
+    const existing = this.stateMachines.get(arn);
+    if (existing) {
+      if (existing.record.definition === definition && existing.record.roleArn === roleArn) return arn;
+      throw new StepFunctionsError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
+    }
+    const record: StateMachineRecord = { stateMachineArn: arn, name: request.name, definition, roleArn, creationDate: new Date() };
+    this.store.saveStateMachine(record);
+    this.stateMachines.set(arn, { record, compiled });
+    return arn;
+  }
+
+  /** Replaces the definition or role; running executions finish on the definition they started with (as in AWS). */
+  updateStateMachine(request: { stateMachineArn: string; definition?: string | object; roleArn?: string }): { updateDate: Date } {
+    const entry = this.stateMachineEntry(request.stateMachineArn);
+    const definition = request.definition === undefined ? entry.record.definition : definitionText(request.definition);
+    const record: StateMachineRecord = { ...entry.record, definition, roleArn: request.roleArn ?? entry.record.roleArn };
+    const compiled = this.compile(definition);
+    this.store.saveStateMachine(record);
+    this.stateMachines.set(record.stateMachineArn, { record, compiled });
+    return { updateDate: new Date() };
+  }
+
+  describeStateMachine(arn: string): DescribeStateMachineOutput {
+    const { record } = this.stateMachineEntry(arn);
+    return { ...record, status: 'ACTIVE', type: 'STANDARD' };
+  }
+
+  listStateMachines(page: PageRequest = {}): { stateMachines: StateMachineListItem[]; nextToken?: string } {
+    const records = [...this.stateMachines.values()].map(({ record }) => record);
+    const { items, nextToken } = paginate(records, (record) => record.stateMachineArn, page);
+    const stateMachines = items.map(({ stateMachineArn, name, creationDate }) => ({
+      stateMachineArn,
+      name,
+      type: 'STANDARD' as const,
+      creationDate,
+    }));
+    return nextToken ? { stateMachines, nextToken } : { stateMachines };
+  }
+
+  /** Starts an execution. `input` is a JSON text (default "{}"); the same name and input while running is a no-op. */
+  startExecution(request: { stateMachineArn: string; name?: string; input?: string }): { executionArn: string; startDate: Date } {
+    const stateMachine = this.stateMachineEntry(request.stateMachineArn);
+    const name = request.name ?? randomUUID();
+    assertValidName(name);
+    const input = request.input ?? '{}';
+    let parsedInput: JsonValue;
+    try {
+      parsedInput = JSON.parse(input) as JsonValue;
+    } catch (error) {
+      throw new StepFunctionsError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${(error as Error).message}'`);
+    }
+    const arn = executionArn(this.scope, stateMachine.record.name, name);
+    const existing = this.executions.get(arn);
+    if (existing) {
+      // AWS (Standard): a retried StartExecution of a running execution succeeds; anything else conflicts.
+      if (statusOf(existing.record) === 'RUNNING' && existing.record.input === input) {
+        return { executionArn: arn, startDate: existing.record.startDate };
+      }
+      throw new StepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+    }
+    if (this.closed) throw new Error('LocalStepFunctions is closed');
+    const record: ExecutionRecord = {
+      executionArn: arn,
+      stateMachineArn: stateMachine.record.stateMachineArn,
+      name,
+      input,
+      startDate: new Date(),
+      events: [],
+    };
+    this.store.createExecution(record);
+    const entry: ExecutionEntry = { record };
+    this.executions.set(arn, entry);
+    entry.active = this.run(entry, stateMachine, parsedInput);
+    return { executionArn: arn, startDate: record.startDate };
+  }
+
+  describeExecution(arn: string): DescribeExecutionOutput {
+    const { record } = this.executionEntry(arn);
+    const terminal = terminalEvent(record);
+    const failure =
+      terminal?.executionFailedEventDetails ?? terminal?.executionAbortedEventDetails ?? terminal?.executionTimedOutEventDetails;
+    const succeeded = terminal?.executionSucceededEventDetails;
+    return {
+      executionArn: record.executionArn,
+      stateMachineArn: record.stateMachineArn,
+      name: record.name,
+      status: statusOf(record),
+      startDate: record.startDate,
+      input: record.input,
+      inputDetails: { included: true },
+      ...(terminal && { stopDate: terminal.timestamp }),
+      ...(succeeded && { output: succeeded.output, outputDetails: { included: true } }),
+      ...(failure && { error: failure.error, cause: failure.cause }),
+    };
+  }
+
+  getExecutionHistory(arn: string, request: PageRequest & { reverseOrder?: boolean } = {}): { events: HistoryEvent[]; nextToken?: string } {
+    const { record } = this.executionEntry(arn);
+    const events = request.reverseOrder ? [...record.events].reverse() : record.events;
+    const { items, nextToken } = paginate(events, (event) => String(event.id), request);
+    return nextToken ? { events: items, nextToken } : { events: items };
+  }
+
+  /** Executions of a state machine, newest first. */
+  listExecutions(request: PageRequest & { stateMachineArn: string; statusFilter?: ExecutionStatus }): {
+    executions: ExecutionListItem[];
+    nextToken?: string;
+  } {
+    const { record: stateMachine } = this.stateMachineEntry(request.stateMachineArn);
+    const matching = [...this.executions.values()]
+      .map(({ record }) => record)
+      .filter((record) => record.stateMachineArn === stateMachine.stateMachineArn)
+      .filter((record) => !request.statusFilter || statusOf(record) === request.statusFilter)
+      // Insertion order breaks ties between executions started in the same millisecond.
+      .reverse()
+      .sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
+    const { items, nextToken } = paginate(matching, (record) => record.executionArn, request);
+    const executions = items.map((record): ExecutionListItem => {
+      const stopDate = terminalEvent(record)?.timestamp;
+      return {
+        executionArn: record.executionArn,
+        stateMachineArn: record.stateMachineArn,
+        name: record.name,
+        status: statusOf(record),
+        startDate: record.startDate,
+        ...(stopDate && { stopDate }),
+      };
+    });
+    return nextToken ? { executions, nextToken } : { executions };
+  }
+
+  /** Aborts a running execution (its in-flight task still finishes, as in AWS); a finished one is left as it is. */
+  async stopExecution(arn: string, details: { error?: string; cause?: string } = {}): Promise<{ stopDate: Date }> {
+    const entry = this.executionEntry(arn);
+    const active = entry.active;
+    if (active) {
+      active.translator.stopDetails = details;
+      active.stopped = true;
+      active.abort();
+      await active.done;
+    }
+    return { stopDate: terminalEvent(entry.record)?.timestamp ?? new Date() };
+  }
+
+  /** Resolves once the execution has finished (not an AWS API: for the local runner and tests). */
+  async waitForExecution(arn: string): Promise<DescribeExecutionOutput> {
+    await this.executionEntry(arn).active?.done;
+    return this.describeExecution(arn);
+  }
+
+  /** Abandons running executions without recording an end: on the next start they count as interrupted. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const runs = [...this.executions.values()].flatMap(({ active }) => (active ? [active] : []));
+    for (const run of runs) {
+      run.detached = true;
+      run.stopped = true;
+      run.abort();
+    }
+    await Promise.all(runs.map((run) => run.done));
+  }
+
+  private run(entry: ExecutionEntry, stateMachine: StateMachineEntry, input: JsonValue): ActiveRun {
+    const { record } = entry;
+    const { compiled, record: machine } = stateMachine;
+    const translator = new HistoryTranslator({
+      tasks: compiled.tasks,
+      region: this.scope.region,
+      roleArn: machine.roleArn,
+      emit: (event) => {
+        if (!active.detached) this.append(record, event);
+      },
+    });
+    // Declared before run(): the library calls the first task handler synchronously from inside it.
+    const active: ActiveRun = { translator, abort: () => undefined, done: Promise.resolve(), stopped: false, detached: false };
+    const handlers = taskHandlers(compiled.tasks, this.options, {
+      executionArn: record.executionArn,
+      stateMachineArn: record.stateMachineArn,
+      // Also true once the history ended on its own (a timeout), which the library does not stop either.
+      isStopped: () => active.stopped || statusOf(record) !== 'RUNNING',
+      startAttempt: (stateName, attemptInput) => translator.startAttempt(stateName, attemptInput),
+    });
+    const execution = compiled.machine.run(input, {
+      overrides: { taskResourceLocalHandlers: handlers },
+      noThrowOnAbort: true,
+      context: {
+        Execution: { Id: record.executionArn, Name: record.name, RoleArn: machine.roleArn },
+        StateMachine: { Id: machine.stateMachineArn, Name: machine.name },
+      },
+    });
+    // Failures and timeouts are read from the event log; the rejected result adds nothing.
+    execution.result.catch(() => undefined);
+    active.abort = execution.abort;
+    active.done = (async () => {
+      try {
+        for await (const event of execution.eventLogs) translator.translate(event);
+      } finally {
+        entry.active = undefined;
+      }
+    })();
+    return active;
+  }
+
+  private append(record: ExecutionRecord, event: NewHistoryEvent): void {
+    const id = record.events.length + 1;
+    const numbered: HistoryEvent = { ...event, id, previousEventId: id - 1 };
+    record.events.push(numbered);
+    this.store.appendEvent(record, numbered);
+  }
+
+  private compile(definition: string): CompiledDefinition {
+    return compileDefinition(definition, { retryIntervalScale: this.retryIntervalScale });
+  }
+
+  private stateMachineEntry(arn: string): StateMachineEntry {
+    assertStateMachineArn(arn);
+    const entry = this.stateMachines.get(arn);
+    if (!entry) throw new StepFunctionsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    return entry;
+  }
+
+  private executionEntry(arn: string): ExecutionEntry {
+    assertExecutionArn(arn);
+    const entry = this.executions.get(arn);
+    if (!entry) throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return entry;
+  }
+}

@@ -10,6 +10,12 @@ export default defineConfig({
       // Tests assert behaviour, not metric output; and the SDK's "Node 22 soon" notice is noise here.
       POWERTOOLS_METRICS_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // Emulators accept any credentials; the SDK still wants some.
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      // Expected failures (poison events, retries) would flood the output; assertions say what matters.
+      POWERTOOLS_LOG_LEVEL: 'CRITICAL',
     },
     projects: [
       { test: { name: 'unit', include: ['**/*.unit.test.ts'], exclude } },

@@ -28,7 +28,7 @@ let eventBridge: LocalEventBridgeServer;
 let client: EventBridgeClient;
 
 beforeAll(async () => {
-  fauxqs = await startFauxqs({ port: 0, logger: false, host: '127.0.0.1' });
+  fauxqs = await startFauxqs({ port: 0, logger: false, host: 'localhost', listenHost: '127.0.0.1' });
   sqs = new SQSClient({ region, credentials, endpoint: `http://127.0.0.1:${fauxqs.port}` });
   ({ QueueUrl: queueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: 'tickets-events' })));
 

@@ -22,7 +22,7 @@ let sqs: SQSClient;
 let queueCount = 0;
 
 beforeAll(async () => {
-  fauxqs = await startFauxqs({ port: 0, logger: false, host: '127.0.0.1' });
+  fauxqs = await startFauxqs({ port: 0, logger: false, host: 'localhost', listenHost: '127.0.0.1' });
   sqs = new SQSClient({
     endpoint: `http://127.0.0.1:${fauxqs.port}`,
     region: 'eu-west-1',

@@ -21,8 +21,8 @@ export interface CfnStack {
 export interface CfnEnvironment {
   region: string;
   accountId: string;
-  /** Base URL queue URLs are built on (the local SQS endpoint). */
-  sqsEndpoint: string;
+  /** What queue URLs start with, e.g. `https://sqs.us-east-1.amazonaws.com`. */
+  queueUrlBase: string;
 }
 
 export class UnresolvableReferenceError extends Error {
@@ -80,7 +80,7 @@ export class CloudFormationResolver {
     const resource = this.resource(stack, logicalId);
     switch (resource.Type) {
       case 'AWS::SQS::Queue':
-        return `${this.env.sqsEndpoint}/${this.env.accountId}/${this.physicalName(stack, logicalId)}`;
+        return `${this.env.queueUrlBase}/${this.env.accountId}/${this.physicalName(stack, logicalId)}`;
       case 'AWS::SNS::Topic':
         return this.arn('sns', this.physicalName(stack, logicalId));
       default:

@@ -15,7 +15,7 @@ export interface WiringOptions {
   stage: string;
   region: string;
   accountId: string;
-  sqsEndpoint: string;
+  queueUrlBase: string;
   env?: Record<string, string | undefined>;
 }
 
@@ -166,7 +166,7 @@ export async function loadWiring(options: WiringOptions): Promise<LocalWiring> {
   const cfn = new CloudFormationResolver(stacks, {
     region: options.region,
     accountId: options.accountId,
-    sqsEndpoint: options.sqsEndpoint,
+    queueUrlBase: options.queueUrlBase,
   });
   const wiring: LocalWiring = { buses: [], queues: [], tables: [], topics: [], rules: [], functions: [], stateMachines: [] };
 
@@ -176,7 +176,8 @@ export async function loadWiring(options: WiringOptions): Promise<LocalWiring> {
     const where = (what: string) => `${file}: ${what}`;
 
     for (const [logicalId, resource] of Object.entries(stack.resources)) {
-      const properties = resolve<Record<string, unknown>>(resource.Properties ?? {});
+      // Only what runs locally is resolved: S3, CloudFront and alarms are deploy-only.
+      const properties = () => resolve<Record<string, unknown>>(resource.Properties ?? {});
       switch (resource.Type) {
         case 'AWS::Events::EventBus':
           wiring.buses.push(cfn.physicalName(stack, logicalId));
@@ -186,17 +187,17 @@ export async function loadWiring(options: WiringOptions): Promise<LocalWiring> {
             name: cfn.physicalName(stack, logicalId),
             arn: cfn.getAtt(stack, logicalId, 'Arn'),
             url: cfn.ref(stack, logicalId),
-            attributes: queueAttributes(properties),
+            attributes: queueAttributes(properties()),
           });
           break;
         case 'AWS::DynamoDB::Table':
-          wiring.tables.push({ name: cfn.physicalName(stack, logicalId), properties });
+          wiring.tables.push({ name: cfn.physicalName(stack, logicalId), properties: properties() });
           break;
         case 'AWS::SNS::Topic':
           wiring.topics.push({ name: cfn.physicalName(stack, logicalId), arn: cfn.ref(stack, logicalId) });
           break;
         case 'AWS::Events::Rule': {
-          const rule = properties as unknown as ResolvedRuleProperties;
+          const rule = properties() as unknown as ResolvedRuleProperties;
           wiring.rules.push({
             name: cfn.physicalName(stack, logicalId),
             eventBusName: rule.EventBusName ?? 'default',

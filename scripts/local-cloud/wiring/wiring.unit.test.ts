@@ -8,7 +8,7 @@ const options = {
   stage: 'local',
   region: 'us-east-1',
   accountId: '000000000000',
-  sqsEndpoint: 'http://127.0.0.1:9324',
+  queueUrlBase: 'http://sqs.us-east-1.localhost:9324',
   env: {},
 };
 
@@ -20,7 +20,7 @@ describe('loadWiring', () => {
     expect(wiring.queues).toContainEqual({
       name: 'cogdesk-local-probe',
       arn: 'arn:aws:sqs:us-east-1:000000000000:cogdesk-local-probe',
-      url: 'http://127.0.0.1:9324/000000000000/cogdesk-local-probe',
+      url: 'http://sqs.us-east-1.localhost:9324/000000000000/cogdesk-local-probe',
       attributes: {
         VisibilityTimeout: '1',
         RedrivePolicy: JSON.stringify({
@@ -32,7 +32,7 @@ describe('loadWiring', () => {
     expect(wiring.rules).toContainEqual({
       name: 'cogdesk-probe-local-ProbeRule',
       eventBusName: 'cogdesk-local',
-      pattern: { source: ['cogdesk.probe'], detail: { kind: [{ 'anything-but': 'ignored' }] } },
+      pattern: { 'detail-type': [{ prefix: 'ticket.' }], detail: { subject: [{ prefix: 'probe-' }] } },
       enabled: true,
       targets: [{ id: 'probe', arn: 'arn:aws:sqs:us-east-1:000000000000:cogdesk-local-probe' }],
     });
@@ -50,7 +50,7 @@ describe('loadWiring', () => {
       timeoutSeconds: 1,
       environment: {
         PROBE_BUS_NAME: 'cogdesk-local',
-        PROBE_QUEUE_URL: 'http://127.0.0.1:9324/000000000000/cogdesk-local-probe',
+        PROBE_QUEUE_URL: 'http://sqs.us-east-1.localhost:9324/000000000000/cogdesk-local-probe',
       },
       triggers: [
         {

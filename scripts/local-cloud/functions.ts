@@ -1,0 +1,77 @@
+/**
+ * Loads the functions the wiring declares, in this one process, the way Lambda would run them: the
+ * function's environment is set before its module is imported, and each call gets a Lambda-like context.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { WiringError, type FunctionSpec } from './wiring/wiring';
+
+export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+export interface LoadedFunction {
+  spec: FunctionSpec;
+  handler: LambdaHandler;
+  /** The module's other exports; HTTP functions export their Hono `app` beside `handler`. */
+  module: Record<string, unknown>;
+}
+
+/**
+ * All functions share one process.env, so two functions that need the same variable must agree on its
+ * value; a clash is a wiring mistake (give the variable a service-specific name) and fails loudly.
+ */
+export function applyFunctionEnvironment(functions: FunctionSpec[], env: NodeJS.ProcessEnv, overrides: Record<string, string>): void {
+  const owners = new Map<string, { value: string; owner: string }>();
+  for (const fn of functions) {
+    for (const [key, value] of Object.entries(fn.environment)) {
+      if (key in overrides) continue;
+      const seen = owners.get(key);
+      if (seen && seen.value !== value) {
+        throw new WiringError(`environment variable ${key} is "${seen.value}" for ${seen.owner} but "${value}" for ${fn.name}; give it a service-specific name`);
+      }
+      owners.set(key, { value, owner: fn.name });
+    }
+  }
+  for (const [key, { value }] of owners) env[key] = value;
+  Object.assign(env, overrides);
+}
+
+export async function loadFunctions(functions: FunctionSpec[]): Promise<Map<string, LoadedFunction>> {
+  const loaded = new Map<string, LoadedFunction>();
+  for (const spec of functions) {
+    const module = (await import(spec.modulePath)) as Record<string, unknown>;
+    const handler = module[spec.exportName];
+    if (typeof handler !== 'function') {
+      throw new WiringError(`${spec.modulePath} does not export a function "${spec.exportName}" (function ${spec.name})`);
+    }
+    loaded.set(spec.arn, { spec, handler: handler as LambdaHandler, module });
+  }
+  return loaded;
+}
+
+export function lambdaContext(spec: FunctionSpec): Context {
+  const deadline = Date.now() + spec.timeoutSeconds * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: spec.name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: spec.arn,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${spec.name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** Invokes a loaded function by ARN or name, as Lambda's Invoke API would. */
+export function createLambdaInvoker(functions: Map<string, LoadedFunction>) {
+  const byName = new Map([...functions.values()].map((fn) => [fn.spec.name, fn]));
+  return async (arnOrName: string, payload: unknown): Promise<unknown> => {
+    const fn = functions.get(arnOrName) ?? byName.get(arnOrName) ?? byName.get(arnOrName.split(':').at(-1) ?? '');
+    if (!fn) throw new WiringError(`no local function ${arnOrName}`);
+    return fn.handler(payload, lambdaContext(fn.spec));
+  };
+}

@@ -1,0 +1,260 @@
+/**
+ * The whole system in one process, with no network, Docker or account: the emulators (SQS/SNS, DynamoDB,
+ * EventBridge, Step Functions, MongoDB), the wiring read from serverless.yml, every function with its
+ * triggers, and one HTTP server. Production code is untouched: only endpoints and providers change, through
+ * the same environment variables a Lambda would read.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { serve, type ServerType } from '@hono/node-server';
+import { provisionTables, startLocalDynamoDb } from './dynamodb';
+import { LocalEventBus, sqsTarget, type EventTarget } from './eventbridge/bus';
+import { startLocalEventBridge } from './eventbridge/server';
+import { applyFunctionEnvironment, createLambdaInvoker, lambdaContext, loadFunctions, type LoadedFunction } from './functions';
+import { createGateway } from './gateway';
+import { startEmbeddedMongo } from './mongo/server';
+import { PortBook } from './ports';
+import { provisionQueues, restoreQueueSnapshot, saveQueueSnapshot, startLocalSqs } from './sqs-queues';
+import { startSqsEventSource, type SqsEventSource } from './sqs/event-source-poller';
+import { startSchedule } from './sqs/scheduler';
+import { LocalStepFunctions } from './stepfunctions/engine';
+import { StepFunctionsError } from './stepfunctions/errors';
+import { startLocalStepFunctions } from './stepfunctions/server';
+import { loadWiring, type LocalWiring, type QueueSpec, type RuleTargetSpec } from './wiring/wiring';
+
+export const REGION = 'us-east-1';
+export const ACCOUNT_ID = '000000000000';
+
+export interface LocalCloudOptions {
+  dataDir: string;
+  /** HTTP port on 127.0.0.1; 0 picks a free one. */
+  port: number;
+  /** Directories with a serverless.yml, platform first. */
+  serviceDirs: string[];
+  stage?: string;
+  /** A MongoDB to use instead of the embedded one. */
+  mongodbUri?: string;
+  /** Extra environment for every function (providers, secrets). */
+  environment?: Record<string, string>;
+  logger?: Pick<Console, 'debug' | 'info' | 'warn' | 'error'>;
+}
+
+export interface LocalCloud {
+  url: string;
+  wiring: LocalWiring;
+  bus: LocalEventBus;
+  endpoints: Record<'sqs' | 'dynamodb' | 'eventbridge' | 'sfn' | 'mongodb', string>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const logger = options.logger ?? console;
+  const stage = options.stage ?? 'local';
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        logger.error('local cloud: stop failed', error);
+      }
+    }
+  };
+
+  try {
+    await mkdir(options.dataDir, { recursive: true });
+    Object.assign(process.env, {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    });
+
+    const ports = await PortBook.open(options.dataDir);
+    const sqs = await ports.start('sqs', (port) => startLocalSqs({ region: REGION, port }));
+    stops.push(() => sqs.server.stop());
+    // Runs after everything that can still enqueue (pollers, Step Functions, the bus) has stopped, so the
+    // snapshot holds exactly the unacknowledged work; and only once this run restored the last snapshot.
+    const snapshotFile = path.join(options.dataDir, 'sqs-snapshot.json');
+    const snapshotQueues: QueueSpec[] = [];
+    stops.push(async () => {
+      if (snapshotQueues.length > 0) await saveQueueSnapshot(sqs.server, snapshotQueues, snapshotFile);
+    });
+    const dynamodb = await ports.start('dynamodb', (port) => startLocalDynamoDb({ dataDir: path.join(options.dataDir, 'dynamodb'), port }));
+    stops.push(() => dynamodb.stop());
+    let mongodbUri: string;
+    if (options.mongodbUri) {
+      mongodbUri = options.mongodbUri;
+    } else {
+      const mongo = await ports.start('mongodb', (port) => startEmbeddedMongo({ dataDir: path.join(options.dataDir, 'mongodb'), port }));
+      stops.push(() => mongo.stop());
+      mongodbUri = mongo.uri;
+    }
+
+    const wiring = await loadWiring({
+      serviceDirs: options.serviceDirs,
+      stage,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      queueUrlBase: sqs.queueUrlBase,
+    });
+
+    const sqsClient = new SQSClient({ endpoint: sqs.endpoint, region: REGION });
+    const dynamoClient = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: REGION });
+    const snsClient = new SNSClient({ endpoint: sqs.endpoint, region: REGION });
+    const queueUrls = await provisionQueues(sqsClient, wiring.queues);
+    await provisionTables(dynamoClient, wiring.tables);
+    for (const topic of wiring.topics) await snsClient.send(new CreateTopicCommand({ Name: topic.name }));
+
+    // Step Functions and the bus call functions that load later; bind them late.
+    let invoke: (arnOrName: string, payload: unknown) => Promise<unknown> = () => Promise.reject(new Error('functions not loaded yet'));
+    const bus = new LocalEventBus({ buses: wiring.buses, region: REGION, accountId: ACCOUNT_ID, logger });
+    const stepFunctions = new LocalStepFunctions({
+      dataDir: path.join(options.dataDir, 'stepfunctions'),
+      lambdaInvoker: (arn, payload) => invoke(arn, payload),
+      putEvents: (entries) => bus.putEvents(entries),
+    });
+    const eventBridgeServer = await ports.start('eventbridge', (port) => startLocalEventBridge({ bus, port }));
+    stops.push(async () => {
+      await eventBridgeServer.stop();
+      await bus.drain();
+    });
+    const sfnServer = await ports.start('sfn', (port) => startLocalStepFunctions({ engine: stepFunctions, port }));
+    stops.push(async () => {
+      await sfnServer.stop();
+      await stepFunctions.close();
+    });
+    for (const machine of wiring.stateMachines) {
+      try {
+        stepFunctions.createStateMachine({ name: machine.name, definition: machine.definition });
+      } catch (error) {
+        // The data dir holds last run's definition; serverless.yml is the truth, as a deploy would make it.
+        if (!(error instanceof StepFunctionsError && error.code === 'StateMachineAlreadyExists')) throw error;
+        stepFunctions.updateStateMachine({ stateMachineArn: machine.arn, definition: machine.definition });
+      }
+    }
+
+    const endpoints = {
+      sqs: sqs.endpoint,
+      dynamodb: dynamodb.endpoint,
+      eventbridge: eventBridgeServer.endpoint,
+      sfn: sfnServer.endpoint,
+      mongodb: mongodbUri,
+    };
+    applyFunctionEnvironment(wiring.functions, process.env, {
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_ENDPOINT_URL_SNS: sqs.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeServer.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfnServer.endpoint,
+      MONGODB_URI: mongodbUri,
+      ...options.environment,
+    });
+    const functions = await loadFunctions(wiring.functions);
+    invoke = createLambdaInvoker(functions);
+
+    const targetFor = (target: RuleTargetSpec): EventTarget => {
+      const [, , service] = target.arn.split(':');
+      const transform = inputTransform(target);
+      switch (service) {
+        case 'sqs': {
+          const url = queueUrls.get(target.arn);
+          if (!url) throw new Error(`rule target ${target.arn} is not a declared queue`);
+          const toQueue = sqsTarget(sqsClient, url);
+          return { id: target.id, deliver: (events) => toQueue.deliver(events.map(transform)) };
+        }
+        case 'states':
+          return {
+            id: target.id,
+            deliver: (events) => {
+              for (const event of events) stepFunctions.startExecution({ stateMachineArn: target.arn, input: transform(event) });
+              return Promise.resolve();
+            },
+          };
+        case 'lambda':
+          return {
+            id: target.id,
+            deliver: async (events) => {
+              for (const event of events) await invoke(target.arn, JSON.parse(transform(event)));
+            },
+          };
+        default:
+          throw new Error(`rule target ${target.arn}: only SQS, Step Functions and Lambda targets run locally`);
+      }
+    };
+    for (const rule of wiring.rules) {
+      if (!rule.enabled) continue;
+      bus.addRule({ name: rule.name, eventBusName: rule.eventBusName, pattern: rule.pattern, targets: rule.targets.map(targetFor) });
+    }
+
+    const restored = await restoreQueueSnapshot(sqsClient, new Map(wiring.queues.map((q) => [q.name, queueUrls.get(q.arn)!])), snapshotFile);
+    if (restored > 0) logger.info(`local cloud: restored ${restored} queued messages`);
+    snapshotQueues.push(...wiring.queues);
+
+    const eventSources: SqsEventSource[] = [];
+    const schedules: { stop(): Promise<void> }[] = [];
+    for (const fn of functions.values()) {
+      for (const trigger of fn.spec.triggers) {
+        if (trigger.kind === 'sqs') {
+          const queueUrl = queueUrls.get(trigger.queueArn);
+          if (!queueUrl) throw new Error(`${fn.spec.name}: sqs event names undeclared queue ${trigger.queueArn}`);
+          eventSources.push(
+            startSqsEventSource({
+              client: sqsClient,
+              queueUrl,
+              queueArn: trigger.queueArn,
+              functionName: fn.spec.name,
+              timeoutSeconds: fn.spec.timeoutSeconds,
+              handler: (event, context) => fn.handler(event, context) as Promise<never>,
+              batchSize: trigger.batchSize,
+              maximumBatchingWindowSeconds: trigger.maximumBatchingWindowSeconds,
+              ...(trigger.reportBatchItemFailures ? { functionResponseType: 'ReportBatchItemFailures' as const } : {}),
+              logger,
+            }),
+          );
+        } else if (trigger.kind === 'schedule' && trigger.enabled) {
+          schedules.push(startSchedule({ expression: trigger.expression, handler: (event) => fn.handler(event, lambdaContext(fn.spec)), logger }));
+        }
+      }
+    }
+    stops.push(async () => {
+      await Promise.all([...schedules, ...eventSources].map((running) => running.stop()));
+    });
+
+    const gateway = createGateway([...functions.values()] as LoadedFunction[], { info: { title: 'Cogdesk API', version: '1' } });
+    const server = await listen(gateway.fetch, options.port);
+    stops.push(() => closeServer(server));
+    const { port } = server.address() as AddressInfo;
+
+    return { url: `http://127.0.0.1:${port}`, wiring, bus, endpoints, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** A rule target's Input (constant) or InputPath (`$` or `$.detail`-style path) applied to an event. */
+function inputTransform(target: RuleTargetSpec): (event: string) => string {
+  if (target.input !== undefined) return () => target.input!;
+  if (target.inputPath === undefined || target.inputPath === '$') return (event) => event;
+  const keys = target.inputPath.replace(/^\$\.?/, '').split('.');
+  return (event) => JSON.stringify(keys.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], JSON.parse(event)));
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname: '127.0.0.1' }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: ServerType): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Keep-alive connections would hold close() open; in-flight requests finish first.
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,112 @@
+import { compareValues } from './bson-order';
+import type { Doc } from './documents';
+import { MongoCommandError } from './errors';
+import { ID_INDEX_SPEC, Index, sameIndexOptions } from './indexes';
+import type { IndexKeys, IndexSpec } from './indexes';
+
+/**
+ * The documents of one collection and its indexes, in memory. Stored documents are never mutated
+ * in place (writers store a new object), so readers and snapshots can hold on to them safely.
+ */
+export class Collection {
+  /** Record id → document; Map order is insertion order, i.e. MongoDB's natural order. */
+  readonly docs = new Map<number, Doc>();
+  readonly indexes = new Map<string, Index>();
+  private nextRid = 1;
+
+  constructor(
+    readonly db: string,
+    readonly name: string,
+    /** Hex form of the collection UUID listCollections reports. */
+    readonly uuid: string,
+  ) {
+    this.indexes.set(ID_INDEX_SPEC.name, new Index(ID_INDEX_SPEC, this.ns));
+  }
+
+  get ns(): string {
+    return `${this.db}.${this.name}`;
+  }
+
+  private get idIndex(): Index {
+    return this.indexes.get(ID_INDEX_SPEC.name)!;
+  }
+
+  ridOfId(id: unknown): number | undefined {
+    for (const rid of this.idIndex.ridsWithKey([id])) return rid;
+    return undefined;
+  }
+
+  /** Adds a document that already has an `_id`; throws DuplicateKey before changing anything. */
+  insert(doc: Doc): number {
+    const rid = this.nextRid++;
+    const keys = this.keysForAllIndexes(doc);
+    this.assertUnique(keys, rid);
+    this.docs.set(rid, doc);
+    for (const [index, indexKeys] of keys) index.add(rid, indexKeys);
+    return rid;
+  }
+
+  replace(rid: number, doc: Doc): void {
+    const previous = this.docs.get(rid);
+    if (!previous) throw new MongoCommandError('InternalError', `record ${rid} vanished from ${this.ns}`);
+    const keys = this.keysForAllIndexes(doc);
+    this.assertUnique(keys, rid);
+    for (const [index, indexKeys] of keys) {
+      const previousKeys = index.keysOf(previous);
+      if (sameKeys(index, previousKeys, indexKeys)) continue;
+      index.remove(rid, previousKeys);
+      index.add(rid, indexKeys);
+    }
+    this.docs.set(rid, doc);
+  }
+
+  remove(rid: number): void {
+    const doc = this.docs.get(rid);
+    if (!doc) return;
+    for (const index of this.indexes.values()) index.remove(rid, index.keysOf(doc));
+    this.docs.delete(rid);
+  }
+
+  /** Builds an index over the existing documents; 'exists' when the same definition is there. */
+  createIndex(spec: IndexSpec): 'created' | 'exists' {
+    const sameName = this.indexes.get(spec.name);
+    if (sameName) {
+      if (sameIndexOptions(sameName.spec, spec)) return 'exists';
+      throw new MongoCommandError(
+        'IndexKeySpecsConflict',
+        `An existing index has the same name as the requested index but different options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName.spec)}`,
+      );
+    }
+    for (const existing of this.indexes.values()) {
+      if (compareValues(existing.spec.key, spec.key) === 0) {
+        throw new MongoCommandError('IndexOptionsConflict', `Index already exists with a different name: ${existing.name}`);
+      }
+    }
+    const index = new Index(spec, this.ns);
+    index.build(this.docs);
+    this.indexes.set(spec.name, index);
+    return 'created';
+  }
+
+  dropIndex(name: string): void {
+    if (name === ID_INDEX_SPEC.name) throw new MongoCommandError('InvalidOptions', 'cannot drop _id index');
+    if (!this.indexes.delete(name)) {
+      throw new MongoCommandError('IndexNotFound', `index not found with name [${name}]`);
+    }
+  }
+
+  private keysForAllIndexes(doc: Doc): [Index, IndexKeys][] {
+    return Array.from(this.indexes.values(), (index): [Index, IndexKeys] => [index, index.keysOf(doc)]);
+  }
+
+  private assertUnique(keys: readonly [Index, IndexKeys][], rid: number): void {
+    for (const [index, indexKeys] of keys) {
+      const conflict = index.conflictingKey(indexKeys.keys, rid);
+      if (conflict) throw index.duplicateKeyError(conflict);
+    }
+  }
+}
+
+function sameKeys(index: Index, a: IndexKeys, b: IndexKeys): boolean {
+  return a.keys.length === b.keys.length && a.keys.every((key, i) => index.compareKeys(key, b.keys[i]!) === 0);
+}

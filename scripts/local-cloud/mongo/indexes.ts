@@ -1,0 +1,210 @@
+import { Query } from 'mingo';
+import { compareValues } from './bson-order';
+import { describeValue, valuesAtPath } from './documents';
+import type { Doc } from './documents';
+import { MongoCommandError } from './errors';
+import { SortedList } from './sorted-list';
+
+/** An index definition as createIndexes receives it and listIndexes returns it. */
+export interface IndexSpec {
+  readonly v: 2;
+  readonly key: Doc;
+  readonly name: string;
+  readonly unique?: boolean;
+  readonly sparse?: boolean;
+  readonly partialFilterExpression?: Doc;
+  /** TTL: documents whose date in the (single) indexed field is older than this are removed. */
+  readonly expireAfterSeconds?: number;
+}
+
+export interface IndexField {
+  readonly path: string;
+  readonly direction: 1 | -1;
+}
+
+/** One index entry: the key values (one per indexed field) of the document with record id `rid`. */
+export interface IndexEntry {
+  readonly key: readonly unknown[];
+  readonly rid: number;
+}
+
+export interface IndexKeys {
+  readonly keys: readonly (readonly unknown[])[];
+  /** Position of the key field whose array was expanded into several keys, or -1. */
+  readonly arrayField: number;
+}
+
+const NOT_INDEXED: IndexKeys = { keys: [], arrayField: -1 };
+
+export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
+
+/** Parses and validates a key pattern such as `{ status: 1, createdAt: -1 }`. */
+export function parseKeyPattern(key: Doc): IndexField[] {
+  const fields = Object.entries(key).map(([path, value]): IndexField => {
+    if (typeof value !== 'number' || value === 0 || Number.isNaN(value)) {
+      throw new MongoCommandError(
+        'CannotCreateIndex',
+        `Index key '${path}' has unsupported value ${JSON.stringify(value)}: only ascending (1) and descending (-1) keys are supported`,
+      );
+    }
+    return { path, direction: value > 0 ? 1 : -1 };
+  });
+  if (fields.length === 0) throw new MongoCommandError('CannotCreateIndex', 'Index keys cannot be empty.');
+  return fields;
+}
+
+/** The default index name MongoDB derives from a key pattern, e.g. `status_1_createdAt_-1`. */
+export function defaultIndexName(key: Doc): string {
+  return Object.entries(key)
+    .map(([path, direction]) => `${path}_${String(direction)}`)
+    .join('_');
+}
+
+/** An ordered secondary (or _id) index over one collection. */
+export class Index {
+  readonly fields: readonly IndexField[];
+  /** The _id index is unique without saying so in its spec (listIndexes shows no `unique` for it). */
+  readonly unique: boolean;
+  /** Per key field: set once a document held an array there (mongod's multiKeyPaths). */
+  readonly multikeyFields: boolean[];
+  private readonly paths: readonly (readonly string[])[];
+  private readonly partialFilter: Query | undefined;
+  private readonly entries: SortedList<IndexEntry>;
+
+  constructor(
+    readonly spec: IndexSpec,
+    /** `db.collection`, for error messages. */
+    private readonly ns: string,
+  ) {
+    this.fields = parseKeyPattern(spec.key);
+    this.unique = spec.unique === true || spec.name === ID_INDEX_SPEC.name;
+    this.multikeyFields = this.fields.map(() => false);
+    this.paths = this.fields.map((field) => field.path.split('.'));
+    this.partialFilter = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, {}) : undefined;
+    this.entries = new SortedList<IndexEntry>((a, b) => this.compareEntries(a, b));
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+
+  get multikey(): boolean {
+    return this.multikeyFields.includes(true);
+  }
+
+  /** Compares key values field by field in this index's directions. */
+  compareKeys(a: readonly unknown[], b: readonly unknown[]): number {
+    for (let i = 0; i < this.fields.length; i++) {
+      const order = compareValues(a[i], b[i]);
+      if (order !== 0) return order * this.fields[i]!.direction;
+    }
+    return 0;
+  }
+
+  compareEntries(a: IndexEntry, b: IndexEntry): number {
+    return this.compareKeys(a.key, b.key) || a.rid - b.rid;
+  }
+
+  /** The keys a document contributes: one per array element of its (single) array field. */
+  keysOf(doc: Doc): IndexKeys {
+    if (this.partialFilter && !this.partialFilter.test(doc)) return NOT_INDEXED;
+    const perField = this.paths.map((path) => valuesAtPath(doc, path));
+    if (this.spec.sparse && perField.every(({ values }) => values.length === 1 && values[0] === undefined)) {
+      return NOT_INDEXED;
+    }
+    const arrayFields = perField.flatMap((values, i) => (values.multikey ? [this.fields[i]!.path] : []));
+    if (arrayFields.length > 1) {
+      throw new MongoCommandError(
+        'CannotIndexParallelArrays',
+        `cannot index parallel arrays [${arrayFields[1]!}] [${arrayFields[0]!}]`,
+      );
+    }
+    const arrayAt = perField.findIndex((values) => values.multikey);
+    const base = perField.map(({ values }) => (values[0] === undefined ? null : values[0]));
+    if (arrayAt < 0) return { keys: [base], arrayField: -1 };
+    const keys = perField[arrayAt]!.values.map((value) => {
+      const key = base.slice();
+      key[arrayAt] = value === undefined ? null : value;
+      return key;
+    });
+    keys.sort((a, b) => this.compareKeys(a, b));
+    return { keys: keys.filter((key, i) => i === 0 || this.compareKeys(keys[i - 1]!, key) !== 0), arrayField: arrayAt };
+  }
+
+  add(rid: number, indexKeys: IndexKeys): void {
+    if (indexKeys.arrayField >= 0) this.multikeyFields[indexKeys.arrayField] = true;
+    for (const key of indexKeys.keys) this.entries.insert({ key, rid });
+  }
+
+  remove(rid: number, indexKeys: IndexKeys): void {
+    for (const key of indexKeys.keys) this.entries.delete({ key, rid });
+  }
+
+  /** Bulk-loads entries for existing documents (index builds and recovery). */
+  build(docs: Iterable<[number, Doc]>): void {
+    const entries: IndexEntry[] = [];
+    for (const [rid, doc] of docs) {
+      const indexKeys = this.keysOf(doc);
+      if (indexKeys.arrayField >= 0) this.multikeyFields[indexKeys.arrayField] = true;
+      for (const key of indexKeys.keys) entries.push({ key, rid });
+    }
+    entries.sort((a, b) => this.compareEntries(a, b));
+    if (this.unique) {
+      for (let i = 1; i < entries.length; i++) {
+        if (this.compareKeys(entries[i - 1]!.key, entries[i]!.key) === 0 && entries[i - 1]!.rid !== entries[i]!.rid) {
+          throw this.duplicateKeyError(entries[i]!.key);
+        }
+      }
+    }
+    this.entries.load(entries);
+  }
+
+  /** A key of `keys` already held by another record, if this index is unique. */
+  conflictingKey(keys: readonly (readonly unknown[])[], rid: number): readonly unknown[] | undefined {
+    if (!this.unique) return undefined;
+    for (const key of keys) {
+      for (const entry of this.entries.iterate({ key, rid: -Infinity }, 1)) {
+        if (this.compareKeys(entry.key, key) !== 0) break;
+        if (entry.rid !== rid) return key;
+      }
+    }
+    return undefined;
+  }
+
+  /** Record ids whose key equals `key` (the _id lookup path). */
+  *ridsWithKey(key: readonly unknown[]): Generator<number> {
+    for (const entry of this.entries.iterate({ key, rid: -Infinity }, 1)) {
+      if (this.compareKeys(entry.key, key) !== 0) return;
+      yield entry.rid;
+    }
+  }
+
+  /** Entries in index order from `start` (forward) or backwards from `start`. */
+  scan(start: IndexEntry | undefined, direction: 1 | -1): Generator<IndexEntry, void, undefined> {
+    return this.entries.iterate(start, direction);
+  }
+
+  duplicateKeyError(key: readonly unknown[]): MongoCommandError {
+    const keyPattern = this.spec.key;
+    const keyValue: Doc = {};
+    this.fields.forEach((field, i) => (keyValue[field.path] = key[i]));
+    const shown = this.fields.map((field, i) => `${field.path}: ${describeValue(key[i])}`).join(', ');
+    return new MongoCommandError('DuplicateKey', `E11000 duplicate key error collection: ${this.ns} index: ${this.name} dup key: { ${shown} }`, {
+      keyPattern,
+      keyValue,
+    });
+  }
+}
+
+
+/** Same index definition, ignoring the `v` version field. */
+export function sameIndexOptions(a: IndexSpec, b: IndexSpec): boolean {
+  return (
+    compareValues(a.key, b.key) === 0 &&
+    (a.unique ?? false) === (b.unique ?? false) &&
+    (a.sparse ?? false) === (b.sparse ?? false) &&
+    compareValues(a.partialFilterExpression ?? null, b.partialFilterExpression ?? null) === 0 &&
+    a.expireAfterSeconds === b.expireAfterSeconds
+  );
+}

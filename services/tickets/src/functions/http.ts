@@ -1,0 +1,7 @@
+import { tokenVerifierFromEnv } from '@cogdesk/shared/http/auth-config';
+import { handle } from 'hono/aws-lambda';
+import { createTicketsApp } from '../http/app';
+import { idempotency, logger, ready, relay, store } from './dependencies';
+
+export const app = createTicketsApp({ store, idempotency, relay, logger, verifier: tokenVerifierFromEnv(), ready });
+export const handler = handle(app);

@@ -1,0 +1,148 @@
+/**
+ * TicketStore on MongoDB through the official driver (the embedded server locally, Atlas or any MongoDB
+ * deployed). See ticket-document.ts for why one document per ticket carries its outbox.
+ */
+import { MongoServerError, type Collection, type Db, type IndexDescription } from 'mongodb';
+import type { TicketEvent } from '../domain';
+import { buildListQuery, encodeCursor, type TicketListQuery } from './list-query';
+import { snapshotOfDocument, stateFields, stateOfDocument, type TicketDocument } from './ticket-document';
+import { ConcurrentChangeError, type PendingOutbox, type TicketCommit, type TicketPage, type TicketStore } from './ticket-store';
+
+interface EventDocument {
+  _id: string;
+  ticketId: string;
+  ticketVersion: number;
+  event: TicketEvent;
+}
+
+const APPLIED_EVENT_IDS_KEPT = 200;
+const DUPLICATE_KEY = 11000;
+
+/** Every listing filter, alone and with the most common one (status), in each sort the API offers. */
+export const TICKET_INDEXES: IndexDescription[] = [
+  { key: { deleted: 1, createdAt: -1, _id: 1 }, name: 'list_by_created' },
+  { key: { deleted: 1, updatedAt: -1, _id: 1 }, name: 'list_by_updated' },
+  { key: { deleted: 1, priorityRank: -1, _id: 1 }, name: 'list_by_priority' },
+  { key: { deleted: 1, status: 1, createdAt: -1, _id: 1 }, name: 'status_by_created' },
+  { key: { deleted: 1, status: 1, updatedAt: -1, _id: 1 }, name: 'status_by_updated' },
+  { key: { deleted: 1, status: 1, priorityRank: -1, _id: 1 }, name: 'status_by_priority' },
+  { key: { deleted: 1, priority: 1, createdAt: -1, _id: 1 }, name: 'priority_by_created' },
+  { key: { deleted: 1, category: 1, createdAt: -1, _id: 1 }, name: 'category_by_created' },
+  { key: { deleted: 1, assignee: 1, createdAt: -1, _id: 1 }, name: 'assignee_by_created' },
+  { key: { deleted: 1, tags: 1, createdAt: -1, _id: 1 }, name: 'tag_by_created' },
+  { key: { words: 1 }, name: 'text_words' },
+  { key: { outboxSince: 1 }, name: 'outbox_pending', sparse: true },
+];
+
+export class MongoTicketStore implements TicketStore {
+  private readonly tickets: Collection<TicketDocument>;
+  private readonly events: Collection<EventDocument>;
+
+  constructor(db: Db) {
+    this.tickets = db.collection<TicketDocument>('tickets');
+    this.events = db.collection<EventDocument>('ticket_events');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.tickets.createIndexes(TICKET_INDEXES);
+    await this.events.createIndexes([{ key: { ticketId: 1, ticketVersion: 1 }, name: 'history' }]);
+  }
+
+  async load(ticketId: string) {
+    const document = await this.tickets.findOne({ _id: ticketId }, { projection: { outbox: 0, words: 0 } });
+    return document ? { state: stateOfDocument(document), appliedEventIds: document.appliedEventIds } : null;
+  }
+
+  async commit(change: TicketCommit): Promise<void> {
+    const fields = stateFields(change.state);
+    const committedAt = change.events[0]?.time ?? new Date().toISOString();
+    const applied = change.appliedEventId ? [change.appliedEventId] : [];
+    if (change.expectedVersion === null) {
+      try {
+        await this.tickets.insertOne({
+          _id: change.ticketId,
+          ...fields,
+          outbox: change.events,
+          ...(change.events.length > 0 ? { outboxSince: committedAt } : {}),
+          appliedEventIds: applied,
+        });
+      } catch (error) {
+        if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) throw new ConcurrentChangeError(change.ticketId);
+        throw error;
+      }
+      return;
+    }
+    const result = await this.tickets.updateOne(
+      { _id: change.ticketId, version: change.expectedVersion },
+      {
+        $set: fields,
+        $push: {
+          outbox: { $each: change.events },
+          appliedEventIds: { $each: applied, $slice: -APPLIED_EVENT_IDS_KEPT },
+        },
+        ...(change.events.length > 0 ? { $min: { outboxSince: committedAt } } : {}),
+      },
+    );
+    if (result.matchedCount === 0) throw new ConcurrentChangeError(change.ticketId);
+  }
+
+  async list(query: TicketListQuery, options: { count: boolean }): Promise<TicketPage> {
+    const { filter, sort, limit } = buildListQuery(query);
+    const documents = await this.tickets
+      .find(filter, { projection: { outbox: 0, words: 0, appliedEventIds: 0 } })
+      .sort(sort)
+      .limit(limit)
+      .toArray();
+    const page = documents.slice(0, query.limit);
+    const last = page.at(-1);
+    const nextCursor = documents.length > query.limit && last ? encodeCursor(last, query.sort) : null;
+    const result: TicketPage = { items: page.map(snapshotOfDocument), nextCursor };
+    if (options.count) {
+      const { filter: countFilter } = buildListQuery({ ...query, cursor: undefined });
+      result.total = await this.tickets.countDocuments(countFilter);
+    }
+    return result;
+  }
+
+  async history(ticketId: string): Promise<TicketEvent[]> {
+    const [moved, ticket] = await Promise.all([
+      this.events.find({ ticketId }).sort({ ticketVersion: 1 }).toArray(),
+      this.tickets.findOne({ _id: ticketId }, { projection: { outbox: 1 } }),
+    ]);
+    const seen = new Set(moved.map((document) => document._id));
+    // An event is in both places for the moment between the relay's two writes.
+    return [...moved.map((document) => document.event), ...(ticket?.outbox ?? []).filter((event) => !seen.has(event.id))];
+  }
+
+  async pendingOutbox(limit: number): Promise<PendingOutbox[]> {
+    const documents = await this.tickets
+      .find({ outboxSince: { $exists: true } }, { projection: { outbox: 1 } })
+      .sort({ outboxSince: 1 })
+      .limit(limit)
+      .toArray();
+    return documents.filter((document) => document.outbox.length > 0).map((document) => ({ ticketId: document._id, events: document.outbox }));
+  }
+
+  async markPublished(ticketId: string, events: TicketEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.events.bulkWrite(
+      events.map((event) => ({
+        replaceOne: {
+          filter: { _id: event.id },
+          replacement: { _id: event.id, ticketId, ticketVersion: event.data.ticket.version, event },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+    const ids = events.map((event) => event.id);
+    await this.tickets.updateOne({ _id: ticketId }, { $pull: { outbox: { id: { $in: ids } } } });
+    // Only clears the marker if nothing new was committed meanwhile.
+    await this.tickets.updateOne({ _id: ticketId, outbox: { $size: 0 } }, { $unset: { outboxSince: '' } });
+  }
+
+  async outboxLagMs(now: Date): Promise<number> {
+    const oldest = await this.tickets.find({ outboxSince: { $exists: true } }, { projection: { outboxSince: 1 } }).sort({ outboxSince: 1 }).limit(1).next();
+    return oldest?.outboxSince ? Math.max(0, now.getTime() - Date.parse(oldest.outboxSince)) : 0;
+  }
+}

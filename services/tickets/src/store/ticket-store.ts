@@ -1,0 +1,55 @@
+/**
+ * The tickets service's storage port: load a ticket's state, commit a change with its events atomically,
+ * list, read history, and feed the outbox relay.
+ */
+import type { TicketSnapshot } from '@cogdesk/events-schema';
+import type { TicketEvent, TicketState } from '../domain';
+import type { TicketListQuery } from './list-query';
+
+export interface StoredTicket {
+  state: TicketState;
+  appliedEventIds: readonly string[];
+}
+
+export interface TicketCommit {
+  ticketId: string;
+  /** The version the change was decided on; null when the ticket is new. */
+  expectedVersion: number | null;
+  state: TicketState;
+  events: TicketEvent[];
+  /** The consumed event this change applies, recorded in the same write so redelivery is a no-op. */
+  appliedEventId?: string;
+}
+
+export interface TicketPage {
+  items: TicketSnapshot[];
+  nextCursor: string | null;
+  total?: number;
+}
+
+export interface PendingOutbox {
+  ticketId: string;
+  events: TicketEvent[];
+}
+
+/** Someone else changed the ticket since it was loaded (or created it meanwhile). */
+export class ConcurrentChangeError extends Error {
+  override name = 'ConcurrentChangeError';
+  constructor(readonly ticketId: string) {
+    super(`ticket ${ticketId} changed concurrently`);
+  }
+}
+
+export interface TicketStore {
+  load(ticketId: string): Promise<StoredTicket | null>;
+  /** Throws ConcurrentChangeError when the stored version is not `expectedVersion`. */
+  commit(change: TicketCommit): Promise<void>;
+  list(query: TicketListQuery, options: { count: boolean }): Promise<TicketPage>;
+  /** The audit trail, oldest first, including events still waiting in the outbox. */
+  history(ticketId: string): Promise<TicketEvent[]>;
+  pendingOutbox(limit: number): Promise<PendingOutbox[]>;
+  /** Moves published events into the audit trail and out of the outbox. */
+  markPublished(ticketId: string, events: TicketEvent[]): Promise<void>;
+  /** Age in ms of the oldest unpublished event, 0 when none: the outbox lag. */
+  outboxLagMs(now: Date): Promise<number>;
+}

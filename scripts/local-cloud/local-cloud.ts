@@ -211,6 +211,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
               handler: (event, context) => fn.handler(event, context) as Promise<never>,
               batchSize: trigger.batchSize,
               maximumBatchingWindowSeconds: trigger.maximumBatchingWindowSeconds,
+              concurrency: trigger.maximumConcurrency,
               ...(trigger.reportBatchItemFailures ? { functionResponseType: 'ReportBatchItemFailures' as const } : {}),
               logger,
             }),

@@ -56,6 +56,8 @@ export type FunctionTrigger =
       batchSize: number;
       maximumBatchingWindowSeconds: number;
       reportBatchItemFailures: boolean;
+      /** Concurrent batches; Lambda starts with 5 pollers and scales, capped by `maximumConcurrency`. */
+      maximumConcurrency: number;
     }
   | { kind: 'schedule'; expression: string; enabled: boolean };
 
@@ -304,6 +306,7 @@ function functionTriggers(event: Record<string, unknown>, where: string): Functi
           batchSize: Number(sqs.batchSize ?? 10),
           maximumBatchingWindowSeconds: Number(sqs.maximumBatchingWindow ?? 0),
           reportBatchItemFailures: sqs.functionResponseType === 'ReportBatchItemFailures',
+          maximumConcurrency: Number(sqs.maximumConcurrency ?? 5),
         },
       ];
     }

@@ -59,6 +59,7 @@ describe('loadWiring', () => {
           batchSize: 10,
           maximumBatchingWindowSeconds: 0,
           reportBatchItemFailures: true,
+          maximumConcurrency: 5,
         },
       ],
     });

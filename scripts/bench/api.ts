@@ -1,0 +1,110 @@
+/**
+ * `npm run bench:api [-- --tickets 100000 --seconds 10]`: autocannon against `npm start` (its own process,
+ * fresh data dir) with that many tickets loaded through the import API. Prints req/s and p50/p99 for the
+ * list, read and create routes and for a bare route on the same server, the outbox lag after the create
+ * run, and the server's RSS.
+ * Targets (issue 3): list ≥ 2,000 req/s with p99 ≤ 50 ms, GET one ≥ 5,000 req/s, POST ≥ 1,000 req/s with
+ * the outbox keeping up, RSS ≤ 1 GiB.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { MongoClient } from 'mongodb';
+
+const { values } = parseArgs({ options: { tickets: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '10' } } });
+const ticketCount = Number(values.tickets);
+const duration = Number(values.seconds);
+const root = path.resolve(import.meta.dirname, '../..');
+const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-api-'));
+const startScript = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+const [command, ...args] = startScript.split(' ');
+
+const server = spawn(path.join(root, 'node_modules/.bin', command!), args, {
+  cwd: root,
+  env: { ...process.env, PORT: '0', DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+let output = '';
+server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+while (!/admin token (\S+)/.test(output)) {
+  if (server.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+const url = /dashboard\s+(http:\/\/\S+?)\/?\s/.exec(output)![1]!;
+const token = /admin token (\S+)/.exec(output)![1]!;
+const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+/** RSS of the server: the deepest process under the one we spawned (tsx runs node as a child). */
+async function serverRssMiB(): Promise<number> {
+  const { execSync } = await import('node:child_process');
+  const tree = execSync(`ps -o rss= --pid $(pgrep -P ${server.pid} || echo ${server.pid}) ${server.pid}`).toString();
+  return Math.max(...tree.trim().split(/\s+/).map(Number)) / 1024;
+}
+
+const statuses = ['open', 'in_progress', 'waiting', 'resolved', 'closed'] as const;
+const priorities = ['low', 'medium', 'high', 'critical'] as const;
+const loadStarted = Date.now();
+for (let start = 0; start < ticketCount; start += 10_000) {
+  const batch = Array.from({ length: Math.min(10_000, ticketCount - start) }, (_, offset) => {
+    const n = start + offset;
+    return {
+      id: `BENCH-${n}`,
+      title: `Ticket ${n}: printer ${n % 97} fails to connect`,
+      description: `Customer reports error E${n % 500} after the update; steps ${n % 13}.`,
+      status: statuses[n % statuses.length],
+      priority: priorities[n % priorities.length],
+      category: `queue-${n % 8}`,
+      tags: [`t${n % 20}`],
+      createdAt: new Date(Date.UTC(2025, 0, 1) + n * 60_000).toISOString(),
+    };
+  });
+  const response = await fetch(`${url}/api/tickets/import`, { method: 'POST', headers, body: JSON.stringify(batch) });
+  const report = (await response.json()) as { created: number; failed: number };
+  if (report.failed > 0) throw new Error(`import failed: ${JSON.stringify(report).slice(0, 500)}`);
+}
+console.info(`loaded ${ticketCount} tickets through the import API in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`);
+
+const ports = JSON.parse(await readFile(path.join(dataDir, 'ports.json'), 'utf8')) as { mongodb: number };
+const mongo = new MongoClient(`mongodb://127.0.0.1:${ports.mongodb}/?directConnection=true`);
+const tickets = mongo.db('cogdesk').collection('tickets');
+const pendingOutbox = () => tickets.countDocuments({ outboxSince: { $exists: true } });
+while ((await pendingOutbox()) > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+
+async function run(title: string, options: autocannon.Options) {
+  const result = await autocannon({ connections: 20, duration, ...options });
+  const { average } = result.requests;
+  const errors = result.non2xx + result.errors;
+  console.info(
+    `${title.padEnd(52)} ${String(Math.round(average)).padStart(6)} req/s   p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms${errors ? `   ${errors} errors` : ''}`,
+  );
+  return average;
+}
+
+const bare = await run('bare Hono route (GET /api/health), reference', { url: `${url}/api/health` });
+const list = await run('GET /api/tickets?status=open&sort=-createdAt&limit=20', {
+  url: `${url}/api/tickets?status=open&sort=-createdAt&limit=20`,
+  headers,
+});
+let n = 0;
+const one = await run('GET /api/tickets/{id}', {
+  url,
+  headers,
+  requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/api/tickets/BENCH-${(n = (n + 7919) % ticketCount)}` }) }],
+});
+const postStarted = Date.now();
+const post = await run('POST /api/tickets', { url: `${url}/api/tickets`, method: 'POST', headers, body: JSON.stringify({ title: 'Bench ticket', description: 'created under load' }) });
+const lagAtEnd = await pendingOutbox();
+while ((await pendingOutbox()) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+const drainedAfter = Date.now() - postStarted - duration * 1000;
+console.info(`outbox after the POST run: ${lagAtEnd} tickets unpublished when it ended, all published ${Math.max(0, drainedAfter)} ms later`);
+console.info(`ratios to the bare route: list ${(list / bare).toFixed(2)}, GET one ${(one / bare).toFixed(2)}, POST ${(post / bare).toFixed(2)}`);
+console.info(`server RSS ${Math.round(await serverRssMiB())} MiB`);
+
+await mongo.close();
+server.kill('SIGTERM');
+await new Promise((resolve) => server.once('exit', resolve));
+await rm(dataDir, { recursive: true, force: true });

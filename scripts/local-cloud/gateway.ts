@@ -20,23 +20,46 @@ export function honoPath(apiGatewayPath: string): string {
   return apiGatewayPath.replace(/\{[^}]+\+\}/g, '*').replace(/\{([^}]+)\}/g, ':$1');
 }
 
+/**
+ * API Gateway picks the most specific route, whatever the order they were declared in: literal segments
+ * beat `{param}`, which beats a greedy `{proxy+}`. Hono matches in registration order, so register in
+ * that order.
+ */
+export function routeSpecificity(apiGatewayPath: string): number[] {
+  return apiGatewayPath
+    .split('/')
+    .filter(Boolean)
+    .map((segment) => (segment.endsWith('+}') || segment === '*' ? 0 : segment.startsWith('{') ? 1 : 2));
+}
+
+export function compareRouteSpecificity(a: string, b: string): number {
+  const [left, right] = [routeSpecificity(a), routeSpecificity(b)];
+  for (let index = 0; index < Math.max(left.length, right.length); index++) {
+    // A path that ends here outranks a greedy continuation of it.
+    const difference = (right[index] ?? 0.5) - (left[index] ?? 0.5);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
 export function createGateway(functions: LoadedFunction[], options: { info: { title: string; version: string } }): Hono {
   const gateway = new Hono();
   const apps: { fn: LoadedFunction; app: Hono }[] = [];
+  const routes: { method: string; path: string; app: Hono }[] = [];
   for (const fn of functions) {
-    const routes = fn.spec.triggers.flatMap((trigger) => (trigger.kind === 'http' ? [trigger] : []));
-    if (routes.length === 0) continue;
+    const httpTriggers = fn.spec.triggers.flatMap((trigger) => (trigger.kind === 'http' ? [trigger] : []));
+    if (httpTriggers.length === 0) continue;
     const app = fn.module.app;
     if (!(app instanceof Hono)) {
       throw new Error(`${fn.spec.modulePath} has httpApi events but exports no Hono \`app\``);
     }
     apps.push({ fn, app });
-    for (const route of routes) {
-      const path = route.path === '*' ? '/*' : honoPath(route.path);
-      gateway.on(route.method === '*' ? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] : [route.method], path, (c) =>
-        app.fetch(c.req.raw),
-      );
-    }
+    for (const trigger of httpTriggers) routes.push({ method: trigger.method, path: trigger.path === '*' ? '/{proxy+}' : trigger.path, app });
+  }
+  routes.sort((a, b) => compareRouteSpecificity(a.path, b.path));
+  for (const route of routes) {
+    const methods = route.method === '*' ? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] : [route.method];
+    gateway.on(methods, honoPath(route.path), (c) => route.app.fetch(c.req.raw));
   }
 
   gateway.get('/api/health', (c) => c.json({ status: 'ok', services: [...new Set(apps.map(({ fn }) => fn.spec.service))] }));

@@ -15,13 +15,7 @@ export interface LocalAuth {
 
 export async function localAuthEnvironment(options: { dataDir: string; apiToken?: string | undefined }): Promise<LocalAuth> {
   const secret = await localSecret(path.join(options.dataDir, 'auth-secret'));
-  const environment: Record<string, string> = {
-    AUTH_LOCAL_SECRET: secret,
-    // serverless.yml names the deployed identity provider; locally nobody is asked.
-    AUTH_JWKS_URL: '',
-    AUTH_ISSUER: '',
-    AUTH_AUDIENCE: '',
-  };
+  const environment: Record<string, string> = { AUTH_LOCAL_SECRET: secret };
   if (options.apiToken) {
     environment.AUTH_STATIC_TOKENS = JSON.stringify({ [options.apiToken]: ['admin'] });
     return { environment, adminToken: options.apiToken };

@@ -23,7 +23,8 @@ export function applyFunctionEnvironment(functions: FunctionSpec[], env: NodeJS.
   const owners = new Map<string, { value: string; owner: string }>();
   for (const fn of functions) {
     for (const [key, value] of Object.entries(fn.environment)) {
-      if (key in overrides) continue;
+      // CloudFormation resolves {{resolve:ssm:...}} at deploy time; locally the overrides supply such values.
+      if (key in overrides || value.startsWith('{{resolve:')) continue;
       const seen = owners.get(key);
       if (seen && seen.value !== value) {
         throw new WiringError(`environment variable ${key} is "${seen.value}" for ${seen.owner} but "${value}" for ${fn.name}; give it a service-specific name`);

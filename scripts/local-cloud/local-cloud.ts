@@ -151,6 +151,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeServer.endpoint,
       AWS_ENDPOINT_URL_SFN: sfnServer.endpoint,
       MONGODB_URI: mongodbUri,
+      // Services that keep state on local disk keep it under the data dir, so it survives restarts.
+      DEDUPE_DATA_DIR: path.join(options.dataDir, 'dedupe'),
+      TRIAGE_DATA_DIR: path.join(options.dataDir, 'triage'),
       ...options.environment,
     });
     const functions = await loadFunctions(wiring.functions);

@@ -1,0 +1,45 @@
+/** A sparse vector: term ids ascending with their weights, and its Euclidean norm. */
+export interface SparseVector {
+  readonly termIds: Int32Array;
+  readonly weights: Float64Array;
+  readonly norm: number;
+}
+
+export const emptySparseVector: SparseVector = { termIds: new Int32Array(0), weights: new Float64Array(0), norm: 0 };
+
+/** Cosine similarity in 0..1 (weights are non-negative); 0 when either vector is empty. */
+export function cosineSimilarity(a: SparseVector, b: SparseVector): number {
+  if (a.norm === 0 || b.norm === 0) return 0;
+  let dot = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.termIds.length && j < b.termIds.length) {
+    const left = a.termIds[i]!;
+    const right = b.termIds[j]!;
+    if (left === right) {
+      dot += a.weights[i]! * b.weights[j]!;
+      i += 1;
+      j += 1;
+    } else if (left < right) i += 1;
+    else j += 1;
+  }
+  return Math.min(1, dot / (a.norm * b.norm));
+}
+
+/** The term ids two vectors share, ordered by their contribution to the dot product, largest first. */
+export function sharedTermIds(a: SparseVector, b: SparseVector): number[] {
+  const shared: { termId: number; contribution: number }[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.termIds.length && j < b.termIds.length) {
+    const left = a.termIds[i]!;
+    const right = b.termIds[j]!;
+    if (left === right) {
+      shared.push({ termId: left, contribution: a.weights[i]! * b.weights[j]! });
+      i += 1;
+      j += 1;
+    } else if (left < right) i += 1;
+    else j += 1;
+  }
+  return shared.sort((x, y) => y.contribution - x.contribution).map((entry) => entry.termId);
+}

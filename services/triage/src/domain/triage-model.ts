@@ -1,0 +1,280 @@
+import { FeatureSpace, defaultFeatureWeights, type FeatureWeights } from './feature-space';
+import { NeighbourIndex } from './neighbour-index';
+import { priorityByRules } from './priority-rules';
+import { recommendSteps, type SimilarTicket } from './recommended-steps';
+import { estimateResolutionHours } from './resolution-estimate';
+import { SoftmaxRegression, type SoftmaxTraining } from './softmax-regression';
+import { LinearSvm, type SvmTraining } from './linear-svm';
+import type { SparseVector } from './sparse-vector';
+import { extractTerms, type TermCounts } from './text-terms';
+import { type DecisionBasis, type LabelledExample, type Neighbour, type Priority, type TicketText, type TriageResult, priorities } from './types';
+
+type Head = 'priority' | 'category';
+
+export interface TriageModelOptions {
+  readonly features: FeatureWeights;
+  /** Per decision: priority levels are weighed as if balanced, because a missed critical ticket costs most. */
+  readonly training: Readonly<Record<Head, SoftmaxTraining>>;
+  readonly svm?: Readonly<Record<Head, SvmTraining>>;
+  /** How many similar labelled tickets vote, estimate hours and are reported as neighbours. */
+  readonly neighbours: number;
+  /** Share of the neighbours' vote in a learned decision; the linear model has the rest. */
+  readonly neighbourVoteWeight: number;
+  /** A decision is learned once this many tickets carry its label, across at least two labels. */
+  readonly minLabelledExamples: number;
+  /** Refit from scratch once this share of the examples changed since the last fit. */
+  readonly refitAfterChangedShare: number;
+  /** At most this many SGD steps, at this rate, make a new label act before the next refit. */
+  readonly stepsPerNewLabel: number;
+  readonly newLabelLearningRate: number;
+  /** Cap on the confidence of a decision not yet learned. */
+  readonly coldStartConfidence: number;
+}
+
+export const defaultTriageModelOptions: TriageModelOptions = {
+  features: defaultFeatureWeights,
+  training: {
+    priority: { l2: 1e-4, epochs: 15, learningRate: 0.5, classBalance: 1, seed: 1 },
+    category: { l2: 1e-4, epochs: 15, learningRate: 0.5, classBalance: 0.5, seed: 1 },
+  },
+  neighbours: 10,
+  neighbourVoteWeight: 0.3,
+  minLabelledExamples: 10,
+  refitAfterChangedShare: 0.1,
+  stepsPerNewLabel: 5,
+  newLabelLearningRate: 0.1,
+  coldStartConfidence: 0.3,
+};
+
+export const localModelId = 'cogdesk-local-linear-knn';
+export const localPromptVersion = 'local-linear-knn-1';
+
+/** What `toJSON` returns: the labelled examples are the model; weights are refitted on load. */
+export interface TriageModelSnapshot {
+  readonly format: 'cogdesk-triage-model';
+  readonly version: 1;
+  readonly examples: readonly LabelledExample[];
+}
+
+interface StoredExample {
+  readonly example: LabelledExample;
+  readonly terms: TermCounts;
+}
+
+const labelOf = (example: LabelledExample, head: Head): string | undefined => example[head];
+
+interface Decision {
+  readonly label: string;
+  readonly confidence: number;
+  readonly basis: DecisionBasis;
+}
+
+/**
+ * The local triage model of one deployment: learns priority and category from its own labelled history.
+ *
+ * Each decision (priority, category) blends a multinomial logistic regression over TF-IDF word and character
+ * n-grams (plus the sentence embedding when tickets carry one) with a similarity-weighted vote of the nearest
+ * labelled tickets. Learning is incremental: a new or corrected label enters the neighbour memory at once and
+ * takes a few SGD steps in the linear model, which is refitted from scratch after `refitAfterChangedShare` of
+ * the examples changed, when a label it has never seen arrives, or after `forget`.
+ *
+ * Cold start: until `minLabelledExamples` tickets carry a decision's label (across at least two labels) that
+ * decision is not learned. Priority then comes from keyword rules (`priorityByRules`); category from the vote
+ * of the nearest labelled tickets, or `null` with no label at all; both with confidence at most
+ * `coldStartConfidence`. GitHub-like deployments that never set priorities stay on the rules for priority.
+ */
+export class TriageModel {
+  private readonly examples = new Map<string, StoredExample>();
+  private readonly index = new NeighbourIndex();
+  private space: FeatureSpace;
+  private heads: Partial<Record<Head, SoftmaxRegression | LinearSvm>> = {};
+  private changedSinceFit = 0;
+
+  constructor(readonly options: TriageModelOptions = defaultTriageModelOptions) {
+    this.space = FeatureSpace.fit([], 0, options.features);
+  }
+
+  static fromJSON(snapshot: TriageModelSnapshot, options?: TriageModelOptions): TriageModel {
+    const model = new TriageModel(options);
+    model.learnMany(snapshot.examples);
+    return model;
+  }
+
+  toJSON(): TriageModelSnapshot {
+    return { format: 'cogdesk-triage-model', version: 1, examples: [...this.examples.values()].map((stored) => stored.example) };
+  }
+
+  get size(): number {
+    return this.examples.size;
+  }
+
+  /** The labels seen so far: the deployment's own taxonomy. */
+  taxonomy(): { categories: string[]; priorities: Priority[] } {
+    const seen = (head: Head) => new Set([...this.examples.values()].flatMap(({ example }) => labelOf(example, head) ?? []));
+    const seenPriorities = seen('priority');
+    return { categories: [...seen('category')].sort(), priorities: priorities.filter((p) => seenPriorities.has(p)) };
+  }
+
+  /** The `k` labelled tickets most similar to `ticket`, most similar first. */
+  similarExamples(ticket: TicketText, k: number): (Omit<LabelledExample, 'id' | 'embedding'> & Neighbour)[] {
+    const vector = this.space.vectorize(extractTerms(ticket), ticket.embedding);
+    return this.index.nearest(vector, k, ticket.id).map((neighbour) => {
+      const { id: _id, embedding: _embedding, ...example } = this.examples.get(neighbour.ticketId)!.example;
+      return { ...example, ...neighbour };
+    });
+  }
+
+  /** Adds or replaces (same id) a labelled ticket; it affects the next `triage` call. */
+  learn(example: LabelledExample): void {
+    const vector = this.store(example);
+    this.changedSinceFit++;
+    const unseenLabel = (['priority', 'category'] as const).some((head) => {
+      const label = labelOf(example, head);
+      return label !== undefined && this.heads[head]?.labels.includes(label) === false;
+    });
+    if (unseenLabel || this.refitDue()) return this.refit();
+    this.stepTowards(example, vector);
+  }
+
+  /** Adds many labelled tickets (an import) and refits once. */
+  learnMany(examples: Iterable<LabelledExample>): void {
+    for (const example of examples) this.store(example);
+    this.refit();
+  }
+
+  /** Removes a ticket and refits, so nothing learned from it remains. */
+  forget(ticketId: string): void {
+    if (!this.examples.delete(ticketId)) return;
+    this.index.delete(ticketId);
+    this.refit();
+  }
+
+  triage(ticket: TicketText): TriageResult {
+    const vector = this.space.vectorize(extractTerms(ticket), ticket.embedding);
+    const neighbours = this.index.nearest(vector, this.options.neighbours, ticket.id);
+    const category = this.decide('category', vector, neighbours);
+    const priority = (this.decide('priority', vector, neighbours) ?? this.priorityByRules(ticket)) as Decision & { label: Priority };
+    const similar = neighbours.map((n): SimilarTicket => {
+      const { example } = this.examples.get(n.ticketId)!;
+      return { ...n, title: example.title, ...(example.resolutionHours === undefined ? {} : { resolutionHours: example.resolutionHours }) };
+    });
+    const learned = [priority, category].filter((d): d is Decision => d?.basis === 'learned');
+    return {
+      priority: priority.label,
+      category: category?.label ?? null,
+      confidence: Math.min(...(learned.length > 0 ? learned : [priority]).map((d) => d.confidence)),
+      priorityConfidence: priority.confidence,
+      categoryConfidence: category?.confidence ?? 0,
+      priorityBasis: priority.basis,
+      categoryBasis: category?.basis ?? 'rules',
+      estimatedResolutionHours: estimateResolutionHours(similar.flatMap((t) => (t.resolutionHours === undefined ? [] : [{ similarity: t.similarity, resolutionHours: t.resolutionHours }]))),
+      recommendedSteps: recommendSteps({ ...ticket, priority: priority.label, category: category?.label ?? null, similar }),
+      provider: 'local',
+      model: localModelId,
+      promptVersion: localPromptVersion,
+      neighbours,
+    };
+  }
+
+  private store(example: LabelledExample): SparseVector {
+    const terms = extractTerms(example);
+    this.examples.set(example.id, { example, terms });
+    const vector = this.space.vectorize(terms, example.embedding);
+    this.index.set(example.id, vector);
+    return vector;
+  }
+
+  private refitDue(): boolean {
+    return this.changedSinceFit >= Math.max(1, this.options.refitAfterChangedShare * this.examples.size);
+  }
+
+  private refit(): void {
+    const stored = [...this.examples.values()];
+    const embeddingSize = stored.find(({ example }) => example.embedding)?.example.embedding?.length ?? 0;
+    this.space = FeatureSpace.fit(stored.map((s) => s.terms), embeddingSize, this.options.features);
+    const vectors = stored.map((s) => this.space.vectorize(s.terms, s.example.embedding));
+    stored.forEach((s, i) => this.index.set(s.example.id, vectors[i]!));
+    this.heads = {};
+    for (const head of ['priority', 'category'] as const) {
+      const samples = stored.flatMap((s, i) => {
+        const label = labelOf(s.example, head);
+        return label === undefined ? [] : [{ vector: vectors[i]!, label }];
+      });
+      if (samples.length >= this.options.minLabelledExamples && new Set(samples.map((s) => s.label)).size >= 2) {
+        this.heads[head] = this.options.svm ? LinearSvm.train(samples, this.space.dimension, this.options.svm[head]) : SoftmaxRegression.train(samples, this.space.dimension, this.options.training[head]);
+      }
+    }
+    this.changedSinceFit = 0;
+  }
+
+  /** A few SGD steps, stopping once the example's own label wins, so a correction acts before the refit. */
+  private stepTowards(example: LabelledExample, vector: SparseVector): void {
+    for (const head of ['priority', 'category'] as const) {
+      const model = this.heads[head];
+      const label = labelOf(example, head);
+      if (!model || label === undefined) continue;
+      if (model instanceof LinearSvm) { model.learnOnline(vector, label); continue; }
+      const labelIndex = model.labels.indexOf(label);
+      for (let step = 0; step < this.options.stepsPerNewLabel && argmax(model.probabilities(vector)) !== labelIndex; step++) {
+        model.step(vector, labelIndex, this.options.newLabelLearningRate);
+      }
+    }
+  }
+
+  private decide(head: Head, vector: SparseVector, neighbours: readonly Neighbour[]): Decision | undefined {
+    const votes = this.neighbourVotes(head, neighbours);
+    const model = this.heads[head];
+    if (!model) return this.coldStartDecision(head, votes);
+    const linear = model.probabilities(vector);
+    const voteWeight = votes.size > 0 ? this.options.neighbourVoteWeight : 0;
+    const blended = model.labels.map((label, k) => (1 - voteWeight) * linear[k]! + voteWeight * (votes.get(label) ?? 0));
+    const best = argmax(blended);
+    return { label: model.labels[best]!, confidence: blended[best]!, basis: 'learned' };
+  }
+
+  /** Share of the neighbours' similarity behind each label (neighbours without this label abstain). */
+  private neighbourVotes(head: Head, neighbours: readonly Neighbour[]): Map<string, number> {
+    const votes = new Map<string, number>();
+    let total = 0;
+    for (const { ticketId, similarity } of neighbours) {
+      const label = labelOf(this.examples.get(ticketId)!.example, head);
+      if (label === undefined) continue;
+      votes.set(label, (votes.get(label) ?? 0) + similarity);
+      total += similarity;
+    }
+    for (const [label, weight] of votes) votes.set(label, weight / total);
+    return votes;
+  }
+
+  /** Priority from keyword rules; category from the neighbours' vote, else the most common one, else none. */
+  private coldStartDecision(head: Head, votes: ReadonlyMap<string, number>): Decision | undefined {
+    if (head === 'priority') return undefined;
+    const [label, share] = mostVoted(votes) ?? mostVoted(this.labelShares(head)) ?? [];
+    if (label === undefined || share === undefined) return undefined;
+    return { label, confidence: Math.min(this.options.coldStartConfidence, share), basis: 'rules' };
+  }
+
+  private labelShares(head: Head): Map<string, number> {
+    const shares = new Map<string, number>();
+    for (const { example } of this.examples.values()) {
+      const label = labelOf(example, head);
+      if (label !== undefined) shares.set(label, (shares.get(label) ?? 0) + 1 / this.examples.size);
+    }
+    return shares;
+  }
+
+  private priorityByRules(ticket: TicketText): Decision & { label: Priority } {
+    const { priority, confidence } = priorityByRules(`${ticket.title}\n${ticket.description}`);
+    return { label: priority, confidence: Math.min(confidence, this.options.coldStartConfidence), basis: 'rules' };
+  }
+}
+
+function mostVoted(votes: ReadonlyMap<string, number>): [string, number] | undefined {
+  return [...votes].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+}
+
+function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+}

@@ -1,0 +1,20 @@
+/** The triage service built once per container from the environment serverless.yml declares. */
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '@cogdesk/shared/config';
+import { createLogger } from '@cogdesk/shared/observability/logger';
+import { z } from 'zod';
+import { localTriageProvider } from '../adapters/local-provider';
+import { TriageService, type LearningState } from '../application/triage-service';
+import { TriageModel } from '../domain/triage-model';
+import { FileModelStore } from '../persistence/file-model-store';
+
+const config = loadConfig(z.object({ TRIAGE_DATA_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'cogdesk-triage')) }));
+
+export const logger = createLogger('triage');
+const stored = FileModelStore.load(config.TRIAGE_DATA_DIR);
+const model = stored ? TriageModel.fromJSON(stored.model) : new TriageModel();
+const state: LearningState = stored?.state ?? { labels: {}, versions: {} };
+const storage = new FileModelStore(config.TRIAGE_DATA_DIR, () => ({ model: model.toJSON(), state }));
+export const triage = new TriageService(model, localTriageProvider(model), state, storage);
+logger.info('triage model loaded', { examples: model.size, directory: config.TRIAGE_DATA_DIR });

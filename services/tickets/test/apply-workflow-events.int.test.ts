@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import type { TicketTriagedV1 } from '@cogdesk/events-schema';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkflowEventsHandler } from '../src/consumers/apply-workflow-events';
+import { buildTicketsApp } from './test-app';
+import { startTestMongo, type TestMongo } from './test-mongo';
+
+let mongo: TestMongo;
+beforeAll(async () => {
+  mongo = await startTestMongo();
+});
+afterAll(async () => {
+  await mongo?.stop();
+});
+
+function triaged(ticketId: string, priority: 'low' | 'critical'): TicketTriagedV1 {
+  return {
+    id: randomUUID(),
+    type: 'ticket.triaged',
+    version: 1,
+    source: 'cogdesk.workflow',
+    time: new Date().toISOString(),
+    subject: ticketId,
+    correlationId: randomUUID(),
+    causationId: null,
+    actor: { type: 'agent', id: 'cogdesk-workflow' },
+    data: {
+      ticketId,
+      triage: { priority, category: 'billing', confidence: 0.7, estimatedResolutionHours: 2, recommendedSteps: ['Check the invoice'], provider: 'local', model: 'm', promptVersion: 'p', neighbours: [] },
+    },
+  };
+}
+
+describe('applying workflow events to tickets', () => {
+  it('applies a triage result once, however often it is delivered, and never over a person’s priority', async () => {
+    const api = await buildTicketsApp(mongo.db);
+    const apply = createWorkflowEventsHandler({ store: api.store, relay: api.relay, logger: api.logger });
+    const created = await api.request('POST', '/api/tickets', { body: { title: 'Invoice wrong', priority: 'low' } });
+    const { id } = (await created.json()) as { id: string };
+
+    const event = triaged(id, 'critical');
+    await apply(event);
+    await apply(event);
+
+    const ticket = (await (await api.request('GET', `/api/tickets/${id}`)).json()) as Record<string, unknown>;
+    expect(ticket).toMatchObject({ priority: 'low', category: 'billing', triage: { status: 'completed', priority: 'critical' }, version: 2 });
+    const history = (await (await api.request('GET', `/api/tickets/${id}/history`)).json()) as { items: { type: string; actor: { type: string } }[] };
+    expect(history.items.map((item) => `${item.type}:${item.actor.type}`)).toEqual(['ticket.created:user', 'ticket.updated:agent']);
+  });
+
+  it('skips an event for a ticket that no longer exists, without failing the batch', async () => {
+    const api = await buildTicketsApp(mongo.db);
+    const apply = createWorkflowEventsHandler({ store: api.store, relay: api.relay, logger: api.logger });
+    await expect(apply(triaged('never-was', 'low'))).resolves.toBeUndefined();
+    expect(api.logger.entries.some((entry) => entry.message === 'event not applied to the ticket')).toBe(true);
+  });
+});

@@ -53,7 +53,7 @@ describe('DedupeService', () => {
     expect(await dedupe.apply(created)).toBe(false);
     const renamed = { ...created.data.ticket, title: 'Renamed', version: 2 };
     expect(await dedupe.apply(ticketUpdated(renamed, [{ field: 'title', from: crash.title, to: 'Renamed' }], { type: 'user', id: 'u' }))).toBe(true);
-    expect(await dedupe.apply(ticketUpdated({ ...renamed, version: 1 }, [], { type: 'user', id: 'u' }))).toBe(false);
+    expect(await dedupe.apply(ticketUpdated({ ...renamed, version: 1 }, [{ field: 'assignee', from: null, to: 'ana' }], { type: 'user', id: 'u' }))).toBe(false);
     expect((await dedupe.similarTo('T-1', 5)) ?? []).toEqual([]);
     expect(await dedupe.apply(ticketDeleted({ ...renamed, version: 3 }))).toBe(true);
     expect(await dedupe.similarTo('T-1', 5)).toBeNull();

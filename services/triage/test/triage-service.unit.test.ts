@@ -38,7 +38,7 @@ describe('TriageService', () => {
     expect(output.result.neighbours.length).toBeGreaterThan(0);
   });
 
-  it('learns a person’s correction without a restart, and ignores what an agent set', async () => {
+  it('learns a person’s correction without a restart, and ignores what an agent set', () => {
     const { model, triage } = service();
     history.forEach((row, index) => triage.learnFrom(imported(row, index)));
     const opened = ticketCreated({ id: 'N-1', title: 'Refund for double charge', description: 'Need a refund for the double charge', triage: { status: 'pending', priority: null, category: null, confidence: null, estimatedResolutionHours: null, recommendedSteps: [], model: null, completedAt: null } }, { type: 'user', id: 'customer' });

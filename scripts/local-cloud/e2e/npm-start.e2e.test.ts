@@ -82,7 +82,8 @@ describe('npm start', () => {
       expect(read.status).toBe(200);
       expect(await read.json()).toMatchObject({ id, title: 'Survives restarts' });
       const history = (await (await fetch(`${again.url}/api/tickets/${id}/history`, { headers: auth })).json()) as { items: { type: string }[] };
-      expect(history.items.map((item) => item.type)).toEqual(['ticket.created']);
+      // Its audit trail came along; the chain (which may have run before or after the restart) adds to it.
+      expect(history.items[0]?.type).toBe('ticket.created');
     } finally {
       expect(await stop(again)).toBe(0);
     }

@@ -16,7 +16,8 @@ export interface SemanticSearch {
   readonly neighbours?: number;
 }
 
-const defaultNeighbours = 30;
+// As many as the lexical candidates the embedding calibration models were fitted with.
+const defaultNeighbours = 10;
 
 // A created ticket is embedded to be indexed and again, moments later, when its duplicates are looked
 // up; remembering the latest few vectors saves the second model call.

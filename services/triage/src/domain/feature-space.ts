@@ -5,14 +5,19 @@ export interface FeatureWeights {
   /** Relative weight of each block of text terms and of the sentence embedding, when there is one. */
   readonly blocks: Readonly<Record<TermBlock, number>>;
   readonly embedding: number;
-  /** Terms seen in fewer labelled tickets than this are dropped: they cannot generalise and cost memory. */
+  /**
+   * Once there are `pruneFrom` labelled tickets, terms seen in fewer than `minDocumentFrequency` of them are
+   * dropped: they cannot generalise and cost memory. A young history keeps them, or it would keep few terms.
+   */
   readonly minDocumentFrequency: number;
+  readonly pruneFrom: number;
 }
 
 export const defaultFeatureWeights: FeatureWeights = {
   blocks: { titleWords: 0.6, words: 1, chars: 1 },
   embedding: 0.6,
   minDocumentFrequency: 2,
+  pruneFrom: 100,
 };
 
 interface Column {
@@ -37,8 +42,9 @@ export class FeatureSpace {
     const documentFrequency = new Map<number, number>();
     for (const terms of documents) for (const key of terms.keys) documentFrequency.set(key, (documentFrequency.get(key) ?? 0) + 1);
     const columns = new Map<number, Column>();
+    const minFrequency = documents.length >= weights.pruneFrom ? weights.minDocumentFrequency : 1;
     for (const [key, frequency] of documentFrequency) {
-      if (frequency < weights.minDocumentFrequency) continue;
+      if (frequency < minFrequency) continue;
       columns.set(key, { index: columns.size, idf: Math.log((1 + documents.length) / (1 + frequency)) + 1 });
     }
     return new FeatureSpace(columns, columns.size, embeddingSize, weights);

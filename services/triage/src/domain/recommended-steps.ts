@@ -40,7 +40,7 @@ function routing(priority: Priority, queue: string): string {
     case 'medium':
       return `Queue in ${queue} for the next working day.`;
     case 'low':
-      return `Add to the ${queue} backlog; batch it with similar low-priority work.`;
+      return `Add to the backlog of ${queue}; batch it with similar low-priority work.`;
     default: {
       const _exhaustive: never = priority;
       return _exhaustive;

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { labelledTickets } from '../../test/labelled-tickets';
+import { TriageModel, type TriageModelSnapshot, defaultTriageModelOptions } from './triage-model';
+import type { LabelledExample, TicketText } from './types';
+
+const ticket = (title: string, description = ''): TicketText => ({ id: `new-${title}`, title, description });
+const trained = () => {
+  const model = new TriageModel();
+  model.learnMany(labelledTickets);
+  return model;
+};
+
+describe('TriageModel', () => {
+  it('learns the categories and priorities of its labelled history', () => {
+    const model = trained();
+    const billing = model.triage(ticket('Refund the duplicate charge on my invoice'));
+    const hardware = model.triage(ticket('Printer jams and the laptop screen flickers'));
+    expect([billing.category, billing.priority, billing.categoryBasis, billing.priorityBasis]).toEqual(['billing', 'medium', 'learned', 'learned']);
+    expect([hardware.category, hardware.priority]).toEqual(['hardware', 'low']);
+    expect(model.taxonomy()).toEqual({ categories: ['access', 'billing', 'hardware'], priorities: ['low', 'medium', 'high'] });
+  });
+
+  it('learns one example at a time, as imports and corrections arrive', () => {
+    const model = new TriageModel();
+    for (const example of labelledTickets) model.learn(example);
+    expect(model.size).toBe(labelledTickets.length);
+    expect(model.triage(ticket('Cannot log in, password rejected')).category).toBe('access');
+  });
+
+  it('lets a correction act on the next triage, before any refit', () => {
+    const model = new TriageModel({ ...defaultTriageModelOptions, refitAfterChangedShare: 10 });
+    model.learnMany(labelledTickets);
+    const report: LabelledExample = { id: 'r-1', title: 'Checkout page shows an error after login', description: 'The checkout page shows an error right after login.', category: 'billing' };
+    model.learn(report);
+    const recurrence = ticket(report.title, report.description);
+    expect(model.triage(recurrence).category).toBe('billing');
+
+    model.learn({ ...report, category: 'access' });
+
+    const corrected = model.triage(recurrence);
+    expect(corrected.category).toBe('access');
+    expect(corrected.neighbours[0]?.ticketId).toBe('r-1');
+  });
+
+  it('forgets a ticket entirely', () => {
+    const model = trained();
+    const unique: LabelledExample = { id: 'lab-1', title: 'Centrifuge rotor imbalance alarm', description: 'The centrifuge rotor imbalance alarm sounds.', category: 'lab equipment' };
+    model.learn(unique);
+    expect(model.triage(ticket(unique.title, unique.description)).category).toBe('lab equipment');
+
+    model.forget('lab-1');
+
+    const after = model.triage(ticket(unique.title, unique.description));
+    expect(after.category).not.toBe('lab equipment');
+    expect(after.neighbours.map((n) => n.ticketId)).not.toContain('lab-1');
+    expect(model.taxonomy().categories).not.toContain('lab equipment');
+  });
+
+  it('keeps every confidence and similarity within 0..1', () => {
+    const model = trained();
+    for (const text of ['Printer jams', 'Invoice wrong', 'Cannot log in', 'Something completely different', '']) {
+      const result = model.triage(ticket(text));
+      for (const value of [result.confidence, result.priorityConfidence, result.categoryConfidence, ...result.neighbours.map((n) => n.similarity)]) {
+        expect(value).toBeGreaterThanOrEqual(0);
+        expect(value).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+
+  it('estimates resolution hours from similar resolved tickets, and gives none without any', () => {
+    const model = trained();
+    expect(model.triage(ticket('Printer jams on every page')).estimatedResolutionHours).toBeNull();
+
+    model.learnMany([
+      { id: 'p-1', title: 'Printer jams on every page', description: 'Printer jams.', category: 'hardware', resolutionHours: 4 },
+      { id: 'p-2', title: 'Printer jams with thick paper', description: 'Printer jams.', category: 'hardware', resolutionHours: 6 },
+    ]);
+
+    const estimate = model.triage(ticket('Printer jams on every page', 'Printer jams.')).estimatedResolutionHours;
+    expect(estimate === 4 || estimate === 6).toBe(true);
+  });
+
+  it('reports the neighbours it leaned on, most similar first, never the ticket itself', () => {
+    const model = trained();
+    const { neighbours } = model.triage({ id: 'hw-1', title: 'Printer on floor 3 jams on every page', description: '' });
+    expect(neighbours.length).toBeGreaterThan(0);
+    expect(neighbours.map((n) => n.ticketId)).not.toContain('hw-1');
+    expect(neighbours.map((n) => n.similarity)).toEqual([...neighbours.map((n) => n.similarity)].sort((a, b) => b - a));
+  });
+
+  it('survives a JSON round trip with identical results', () => {
+    const model = trained();
+    const reloaded = TriageModel.fromJSON(JSON.parse(JSON.stringify(model)) as TriageModelSnapshot);
+    for (const text of ['Refund please', 'Printer jams', 'Password reset fails']) {
+      expect(reloaded.triage(ticket(text))).toEqual(model.triage(ticket(text)));
+    }
+  });
+
+  it('draws labelled examples for providers that reason by example', () => {
+    const [closest] = trained().similarExamples(ticket('Printer prints blank pages'), 3);
+    expect(closest).toMatchObject({ ticketId: 'hw-4', title: 'Printer prints blank pages', category: 'hardware', priority: 'low' });
+    expect(closest).not.toHaveProperty('id');
+  });
+
+  describe('before it has seen enough labels', () => {
+    it('with none: no category, priority from keyword rules, low confidence', () => {
+      const result = new TriageModel().triage(ticket('Production is down for all users'));
+      expect(result).toMatchObject({ category: null, categoryBasis: 'rules', priority: 'critical', priorityBasis: 'rules' });
+      expect(result.confidence).toBeLessThanOrEqual(defaultTriageModelOptions.coldStartConfidence);
+    });
+
+    it('with a few: category from the most similar labelled ticket, still capped confidence', () => {
+      const model = new TriageModel();
+      for (const example of labelledTickets.filter((_, i) => i % 6 === 0)) model.learn(example);
+      const result = model.triage(ticket('My laptop screen flickers'));
+      expect(result).toMatchObject({ category: 'hardware', categoryBasis: 'rules', priorityBasis: 'rules' });
+      expect(result.categoryConfidence).toBeLessThanOrEqual(defaultTriageModelOptions.coldStartConfidence);
+    });
+
+    it('keeps priority on the rules when people only ever set categories', () => {
+      const model = new TriageModel();
+      model.learnMany(labelledTickets.map(({ priority: _priority, ...example }) => example));
+      const result = model.triage(ticket('The app crashes on start'));
+      expect(result).toMatchObject({ categoryBasis: 'learned', priority: 'high', priorityBasis: 'rules' });
+      expect(result.confidence).toBe(result.categoryConfidence);
+    });
+  });
+});

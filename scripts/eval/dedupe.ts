@@ -219,7 +219,7 @@ function thresholdResult(threshold: number, predicted: number, correct: number, 
   return { threshold, predicted, correct, positives, precision: predicted === 0 ? 1 : correct / predicted, recall: correct / Math.max(1, positives) };
 }
 
-function printReport(report: DedupeReport): void {
+export function printReport(report: DedupeReport): void {
   const f = (value: number) => value.toFixed(3);
   const recallRow = (label: string, recall: RecallAtK) =>
     `${label.padEnd(44)} ${String(recall.queries).padStart(5)}  ${f(recall.at1)}  ${f(recall.at5)}  ${f(recall.at10)}`;

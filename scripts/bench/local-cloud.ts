@@ -1,5 +1,5 @@
 /**
- * `npm run bench:local-cloud [-- --events 20000 --publishers 8]`: events/s through the local cloud
+ * `npm run bench:local-cloud [-- --events 20000 --publishers 8 [--rate 1000]]`: events/s through the local cloud
  * (PutEvents → rule → SQS → Lambda-like poller → the shared consumer) and the latency each hop adds.
  * Targets (issue 2): ≥ 2,000 events/s end to end, p99 hop latency < 50 ms.
  */
@@ -18,9 +18,14 @@ import { arrivals } from './fixtures/sink-service/src/sink';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
-const { values } = parseArgs({ options: { events: { type: 'string', default: '20000' }, publishers: { type: 'string', default: '8' } } });
+const { values } = parseArgs({
+  options: { events: { type: 'string', default: '20000' }, publishers: { type: 'string', default: '8' }, rate: { type: 'string' } },
+});
 const total = Number(values.events);
 const publishers = Number(values.publishers);
+// Without --rate the publishers go flat out (throughput); with it, events are paced so queueing does not
+// hide the latency each hop adds.
+const rate = values.rate ? Number(values.rate) : undefined;
 const root = path.resolve(import.meta.dirname, '../..');
 const example = JSON.parse(readFileSync(path.join(root, 'events-schema/ticket/deleted/examples/deleted-by-admin.json'), 'utf8')) as EventEnvelope;
 const quiet = { debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error };
@@ -41,7 +46,9 @@ await Promise.all(
   Array.from({ length: publishers }, async () => {
     while (next < total) {
       const count = Math.min(10, total - next);
+      const dueAt = rate ? started + (next / rate) * 1000 : 0;
       next += count;
+      if (dueAt > Date.now()) await new Promise((resolve) => setTimeout(resolve, dueAt - Date.now()));
       const time = new Date().toISOString();
       await publisher.publish(Array.from({ length: count }, () => ({ ...example, id: randomUUID(), subject: `bench-${randomUUID()}`, time })));
     }
@@ -68,7 +75,7 @@ const hops = {
   'end to end': all.map((a) => a.handledAt - a.publishedAt),
 };
 
-console.info(`local cloud: ${total} events, ${publishers} concurrent publishers, batches of 10`);
+console.info(`local cloud: ${total} events, ${publishers} concurrent publishers, batches of 10${rate ? `, paced at ${rate} events/s` : ', flat out'}`);
 console.info(`  published in ${publishedIn} ms (${Math.round((total / publishedIn) * 1000)} events/s accepted by PutEvents)`);
 console.info(`  handled in   ${finishedIn} ms (${Math.round((total / finishedIn) * 1000)} events/s end to end)   target ≥ 2000`);
 console.info('  latency per hop (ms; event time and SQS SentTimestamp have 1 ms resolution):');

@@ -86,6 +86,11 @@ class ModelUnavailableError extends Error {
 
 type Behaviour = (payload: unknown) => unknown;
 const fails = (error: Error): Behaviour => () => Promise.reject(error);
+/** EmitOutcome's answer, as the real handler gives it (minus the publishing). */
+const emitted: Behaviour = (payload) => {
+  const event = outcomeEvent(payload as OutcomeInput, { id: randomUUID(), now: new Date().toISOString() });
+  return { eventId: event.id, type: event.type };
+};
 
 const neighbours = [
   { ticketId: '0192e3d1-9f8a-7b6c-a5d4-e3f2a1b0c9d8', title: 'Billing portal: PDF export fails for credit notes', score: 0.97 },
@@ -128,12 +133,12 @@ interface Call {
 
 /**
  * Fake Lambda functions keyed by ARN: each call runs the next scripted behaviour (the last one repeats) and
- * is recorded. EmitOutcome answers as the real handler does.
+ * is recorded. EmitOutcome answers like the real handler unless the script says otherwise.
  */
 function fakeFunctions(script: Record<string, Behaviour[]>) {
   const calls: Call[] = [];
   const behaviours: Record<string, Behaviour[]> = {
-    [EMIT_OUTCOME]: [(payload) => ({ eventId: randomUUID(), type: `ticket.${(payload as OutcomeInput).outcome}` })],
+    [EMIT_OUTCOME]: [emitted],
     ...script,
   };
   const invoke = (arn: string, payload: unknown): Promise<unknown> => {
@@ -278,7 +283,7 @@ describe('the cognitive chain state machine from serverless.yml', () => {
   it('retries a failing report too, so an outcome is not lost to a transient publish error', async () => {
     const { functions, result } = await runChain({
       [FIND_DUPLICATES]: [() => duplicateFound],
-      [EMIT_OUTCOME]: [fails(new Error('EventBridge throttled')), () => ({ eventId: randomUUID(), type: 'ticket.duplicate-detected' })],
+      [EMIT_OUTCOME]: [fails(new Error('EventBridge throttled')), emitted],
     });
 
     expect(result.status).toBe('SUCCEEDED');

@@ -103,7 +103,11 @@ describe('the workflow API, end to end through HTTP', () => {
     expect(agents.triage).toMatchObject({ status: 'healthy', errors: 0, provider: expect.any(String), p95Ms: expect.any(Number) });
 
     // Triggered by hand: a second run of the same ticket, which the API lists first.
-    const triggered = await api<{ executionId: string }>('POST', `/api/workflow/trigger/${ticketId}`);
+    // The workflow learns of tickets from their events: its read model may trail the ticket by a moment.
+    const triggered = await eventually(
+      () => api<{ executionId: string }>('POST', `/api/workflow/trigger/${ticketId}`),
+      (response) => response.status !== 404,
+    );
     expect(triggered.status).toBe(202);
     const rerun = await eventually(
       () => api<Execution>('GET', `/api/workflow/status/${triggered.body.executionId}`),

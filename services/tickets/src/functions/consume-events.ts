@@ -8,6 +8,8 @@ const apply = createWorkflowEventsHandler({ store, relay, logger });
 export const handler = createEventConsumer({
   validate: validateEvent,
   logger,
+  // Records of one ticket still run in order; different tickets' changes share the relay's publish runs.
+  concurrency: 10,
   handle: async (event) => {
     await ready();
     await apply(event);

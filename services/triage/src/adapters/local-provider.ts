@@ -8,6 +8,7 @@ import type { TriageInput, TriageProvider } from '../ports/triage-provider';
 export function localTriageProvider(model: TriageModel): TriageProvider {
   return {
     name: 'local',
+    needsExamples: false,
     triage: (input: TriageInput) => Promise.resolve(model.triage(input.ticket)),
   };
 }

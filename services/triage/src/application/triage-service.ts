@@ -126,7 +126,10 @@ export class TriageService {
 
   async triage(input: TriageTaskInput): Promise<TriageTaskOutput> {
     const { ticket } = input;
-    const result = await this.provider.triage(triageInput(this.model, { id: ticket.id, title: ticket.title, description: ticket.description }));
+    const text = { id: ticket.id, title: ticket.title, description: ticket.description };
+    // Finding examples is a nearest-neighbour scan: only worth it for a provider that reads them.
+    const providerInput = this.provider.needsExamples ? triageInput(this.model, text) : { ticket: text, taxonomy: { categories: [], priorities: [] }, examples: [] };
+    const result = await this.provider.triage(providerInput);
     return {
       contract: 'triage.v1',
       result: {

@@ -25,6 +25,8 @@ export interface TriageInput {
 /** One way to triage a ticket (`local`, `bedrock`, `openai`); every provider returns the same validated shape. */
 export interface TriageProvider {
   readonly name: string;
+  /** Whether it reads the taxonomy and labelled examples of its input (LLMs do; the local model holds them). */
+  readonly needsExamples: boolean;
   triage(input: TriageInput): Promise<TriageResult>;
 }
 

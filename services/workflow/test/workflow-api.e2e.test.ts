@@ -1,14 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createLocalTokenIssuer } from '@cogdesk/shared/http/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../../scripts/local-cloud/local-cloud';
-import { defaultServiceDirs } from '../../../scripts/service-dirs';
-
-const root = path.resolve(import.meta.dirname, '../../..');
-const secret = 'an-e2e-secret-of-at-least-32-bytes!!';
-const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+import { eventually, startTestCloud, type TestCloud } from '../../../scripts/local-cloud/testing';
 
 interface Ticket {
   id: string;
@@ -31,38 +22,15 @@ interface AgentHealth {
   agents: { name: string; status: string; invocations: number; errors: number; p95Ms: number | null; provider: string | null }[];
 }
 
-let dataDir: string;
-let cloud: LocalCloud;
-let token: string;
-
-async function api<T>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${cloud.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not reached in time; last: ${JSON.stringify(value).slice(0, 800)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+let system: TestCloud;
+const api: TestCloud['api'] = (method, route, body) => system.api(method, route, body);
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'workflow-api-e2e-'));
-  cloud = await startLocalCloud({ dataDir, port: 0, serviceDirs: defaultServiceDirs(root), logger: silent, environment: { AUTH_LOCAL_SECRET: secret } });
-  token = await createLocalTokenIssuer(secret).issue({ sub: 'e2e', roles: ['admin'] });
+  system = await startTestCloud('workflow-api-e2e');
 });
 
 afterAll(async () => {
-  await cloud?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await system?.stop();
 });
 
 describe('the workflow API, end to end through HTTP', () => {

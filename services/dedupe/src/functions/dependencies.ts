@@ -4,9 +4,9 @@ import path from 'node:path';
 import { loadConfig } from '@cogdesk/shared/config';
 import { createLogger } from '@cogdesk/shared/observability/logger';
 import { z } from 'zod';
-import { FileIndexStore } from '../adapters/file-index-store';
+import { DebouncedJsonFile } from '@cogdesk/shared/persistence/debounced-json-file';
 import { DedupeService, type IndexState } from '../application/dedupe-service';
-import { defaultDuplicateThreshold, DuplicateDetector } from '../domain/duplicate-detector';
+import { defaultDuplicateThreshold, DuplicateDetector, type DedupeSnapshot } from '../domain/duplicate-detector';
 import { SimilarTickets } from '../similar-tickets';
 
 const config = loadConfig(
@@ -18,9 +18,14 @@ const config = loadConfig(
 );
 
 export const logger = createLogger('dedupe');
-const stored = FileIndexStore.load(config.DEDUPE_DATA_DIR);
+interface StoredIndex {
+  snapshot: DedupeSnapshot;
+  state: IndexState;
+}
+const indexFile = path.join(config.DEDUPE_DATA_DIR, 'dedupe-index.json');
+const stored = DebouncedJsonFile.read<StoredIndex>(indexFile);
 const detector = stored ? DuplicateDetector.fromSnapshot(stored.snapshot) : new DuplicateDetector();
 const state: IndexState = stored?.state ?? { versions: {} };
-const storage = new FileIndexStore(config.DEDUPE_DATA_DIR, () => ({ snapshot: detector.snapshot(), state }));
+const storage = new DebouncedJsonFile<StoredIndex>(indexFile, () => ({ snapshot: detector.snapshot(), state }));
 export const dedupe = new DedupeService(new SimilarTickets(detector), state, storage, config.DEDUPE_THRESHOLD);
 logger.info('dedupe index loaded', { tickets: detector.size, directory: config.DEDUPE_DATA_DIR });

@@ -1,25 +1,21 @@
 /** OpenAPI route definitions of /api/tickets: paths, parameters, bodies and responses. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '@cogdesk/shared/http/auth';
+import { bearerSecurity, commonErrors, problemResponse } from '@cogdesk/shared/http/openapi';
 import {
   CreateTicketBody,
   HistorySchema,
   ImportResultSchema,
   ListQuery,
   PatchTicketBody,
-  ProblemSchema,
   PutTicketBody,
   TicketId,
   TicketPageSchema,
   TicketSchema,
 } from './schemas';
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
-const errors = {
-  400: problem('The request is not valid; `errors` names each field'),
-  401: problem('No valid bearer token'),
-  403: problem('The token lacks the role this needs'),
-};
+const problem = problemResponse;
+const errors = commonErrors;
 const ticketResponse = (description: string) => ({ description, content: { 'application/json': { schema: TicketSchema } } });
 const IdParams = z.object({ id: TicketId.openapi({ param: { name: 'id', in: 'path' } }) });
 const IfMatch = z.object({
@@ -29,7 +25,7 @@ const IfMatch = z.object({
     .optional()
     .openapi({ param: { name: 'if-match', in: 'header' } }),
 });
-const security = [{ bearer: [] }];
+const security = bearerSecurity;
 
 export const createTicketRoute = createRoute({
   middleware: [requireRole('agent')] as const,

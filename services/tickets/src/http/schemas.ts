@@ -157,12 +157,3 @@ export const ImportResultSchema = z
   })
   .openapi('ImportResult');
 
-export const ProblemSchema = z
-  .object({
-    type: z.string().optional(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .openapi('Problem');

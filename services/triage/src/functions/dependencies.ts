@@ -6,15 +6,20 @@ import { createLogger } from '@cogdesk/shared/observability/logger';
 import { z } from 'zod';
 import { localTriageProvider } from '../adapters/local-provider';
 import { TriageService, type LearningState } from '../application/triage-service';
-import { TriageModel } from '../domain/triage-model';
-import { FileModelStore } from '../persistence/file-model-store';
+import { TriageModel, type TriageModelSnapshot } from '../domain/triage-model';
+import { DebouncedJsonFile } from '@cogdesk/shared/persistence/debounced-json-file';
 
 const config = loadConfig(z.object({ TRIAGE_DATA_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'cogdesk-triage')) }));
 
 export const logger = createLogger('triage');
-const stored = FileModelStore.load(config.TRIAGE_DATA_DIR);
+interface StoredTriage {
+  model: TriageModelSnapshot;
+  state: LearningState;
+}
+const modelFile = path.join(config.TRIAGE_DATA_DIR, 'triage-model.json');
+const stored = DebouncedJsonFile.read<StoredTriage>(modelFile);
 const model = stored ? TriageModel.fromJSON(stored.model) : new TriageModel();
 const state: LearningState = stored?.state ?? { labels: {}, versions: {} };
-const storage = new FileModelStore(config.TRIAGE_DATA_DIR, () => ({ model: model.toJSON(), state }));
+const storage = new DebouncedJsonFile<StoredTriage>(modelFile, () => ({ model: model.toJSON(), state }));
 export const triage = new TriageService(model, localTriageProvider(model), state, storage);
 logger.info('triage model loaded', { examples: model.size, directory: config.TRIAGE_DATA_DIR });

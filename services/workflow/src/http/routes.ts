@@ -1,6 +1,7 @@
 /** OpenAPI route definitions of /api/workflow and /api/agents/health: paths, parameters and responses. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '@cogdesk/shared/http/auth';
+import { bearerSecurity, commonErrors, problemResponse } from '@cogdesk/shared/http/openapi';
 import { DEFAULT_MAX_SCAN } from '../application/execution-views-sfn';
 import { RECENT_INVOCATIONS } from '../application/agent-health';
 import {
@@ -12,18 +13,13 @@ import {
   ExecutionSchema,
   ListExecutionsQuery,
   NoQuery,
-  ProblemSchema,
   TicketId,
   TriggerAcceptedSchema,
 } from './schemas';
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
-const errors = {
-  400: problem('The request is not valid; `errors` names each field'),
-  401: problem('No valid bearer token'),
-  403: problem('The token lacks the role this needs'),
-};
-const security = [{ bearer: [] }];
+const problem = problemResponse;
+const errors = commonErrors;
+const security = bearerSecurity;
 
 export const triggerRoute = createRoute({
   middleware: [requireRole('agent')] as const,

@@ -42,15 +42,6 @@ export const AgentHealthQuery = z.strictObject({
   window: z.coerce.number().int().min(1).max(100).default(50).openapi({ description: 'How many of the most recent executions to read' }),
 });
 
-export const ProblemSchema = z
-  .object({
-    type: z.string().optional(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .openapi('Problem');
 
 export const TriggerAcceptedSchema = z.object({ executionId: z.string() }).openapi('WorkflowTriggerAccepted');
 

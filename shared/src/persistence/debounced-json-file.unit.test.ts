@@ -1,0 +1,28 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DebouncedJsonFile } from './debounced-json-file';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('DebouncedJsonFile', () => {
+  it('writes a burst of changes once, after the delay, and reads it back', () => {
+    vi.useFakeTimers();
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'json-file-')), 'nested', 'state.json');
+    let value = { count: 0 };
+    const stored = new DebouncedJsonFile(file, () => value, 100);
+    expect(DebouncedJsonFile.read(file)).toBeNull();
+
+    for (let i = 1; i <= 5; i++) {
+      value = { count: i };
+      stored.changed();
+    }
+    expect(DebouncedJsonFile.read(file)).toBeNull();
+    vi.advanceTimersByTime(100);
+    expect(DebouncedJsonFile.read(file)).toEqual({ count: 5 });
+    expect(readdirSync(path.dirname(file))).toEqual(['state.json']);
+  });
+});

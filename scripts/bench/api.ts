@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { MongoClient } from 'mongodb';
 
 const { values } = parseArgs({ options: { tickets: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '10' } } });
@@ -68,11 +69,24 @@ for (let start = 0; start < ticketCount; start += 10_000) {
 }
 console.info(`loaded ${ticketCount} tickets through the import API in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`);
 
-const ports = JSON.parse(await readFile(path.join(dataDir, 'ports.json'), 'utf8')) as { mongodb: number };
+const ports = JSON.parse(await readFile(path.join(dataDir, 'ports.json'), 'utf8')) as { mongodb: number; sqs: number };
 const mongo = new MongoClient(`mongodb://127.0.0.1:${ports.mongodb}/?directConnection=true`);
 const tickets = mongo.db('cogdesk').collection('tickets');
 const pendingOutbox = () => tickets.countDocuments({ outboxSince: { $exists: true } });
 while ((await pendingOutbox()) > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+// Let the consumers (dedupe indexing, triage learning) finish with the import before measuring the API.
+const sqs = new SQSClient({ endpoint: `http://127.0.0.1:${ports.sqs}`, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+const queueUrls = (await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? [];
+for (let idleChecks = 0; idleChecks < 3; ) {
+  let pending = 0;
+  for (const QueueUrl of queueUrls.filter((url) => !url.endsWith('-dlq'))) {
+    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+    pending += Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
+  }
+  idleChecks = pending === 0 ? idleChecks + 1 : 0;
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}
+console.info(`consumers caught up ${((Date.now() - loadStarted) / 1000).toFixed(1)} s after the import started`);
 
 async function run(title: string, options: autocannon.Options) {
   const result = await autocannon({ connections: 20, duration, ...options });

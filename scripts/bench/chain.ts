@@ -16,6 +16,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createLocalTokenIssuer } from '@cogdesk/shared/http/tokens';
 import { startLocalCloud } from '../local-cloud/local-cloud';
 import { defaultServiceDirs } from '../service-dirs';
+import { seededRandom } from '@cogdesk/shared/seeded-random';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
@@ -39,17 +40,6 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 // ---- synthetic, varied support tickets -------------------------------------------------------------
 
-// Deterministic, so runs compare: mulberry32.
-function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Priority = 'low' | 'medium' | 'high' | 'critical';
 
@@ -190,9 +180,9 @@ function reReport(random: () => number, original: GeneratedTicket): GeneratedTic
 
 // ---- the run -----------------------------------------------------------------------------------------
 
-const historyRandom = randomSource(Number(values.seed));
+const historyRandom = seededRandom(Number(values.seed));
 const history = Array.from({ length: historyCount }, () => ticketFrom(historyRandom));
-const loadRandom = randomSource(Number(values.seed) + 1);
+const loadRandom = seededRandom(Number(values.seed) + 1);
 // About one in ten is a re-report of a ticket in history.
 const load = Array.from({ length: ticketCount }, () =>
   history.length > 0 && loadRandom() < 0.1

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { HnswVectorIndex } from '../../services/dedupe/src/adapters/hnsw-vector-index';
 import { DuplicateDetector } from '../../services/dedupe/src/domain/duplicate-detector';
 import { topK } from '../../services/dedupe/src/domain/top-k';
+import { seededRandom } from '@cogdesk/shared/seeded-random';
 
 const dimensions = 512;
 const k = 10;
@@ -14,17 +15,6 @@ const latencyQueries = 1000;
 const recallQueries = 200;
 const efSearchValues = [32, 64, 96, 128, 192];
 
-// Deterministic, so runs compare: mulberry32.
-function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -41,7 +31,7 @@ function embeddingLikeVectors(seed: number) {
   const latent = 128;
   const topics = 200;
   const shares = { common: 0.62, topic: 0.23, spread: 0.13, noise: 0.02 };
-  const random = randomSource(seed);
+  const random = seededRandom(seed);
   const unitGaussian = (length: number, draw: () => number) =>
     Float32Array.from({ length }, () => gaussian(draw) / Math.sqrt(length));
   const projection = Array.from({ length: latent }, () => unitGaussian(dimensions, random));
@@ -83,7 +73,7 @@ function percentile(values: readonly number[], p: number): number {
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function benchVectors(size: number): Promise<void> {
-  const draw = randomSource(size);
+  const draw = seededRandom(size);
   const vectorOf = embeddingLikeVectors(42);
   const vectors = Array.from({ length: size }, () => vectorOf(draw));
   const queries = Array.from({ length: latencyQueries }, () => vectorOf(draw));
@@ -128,7 +118,7 @@ async function benchVectors(size: number): Promise<void> {
 // Synthetic tickets: Zipf-distributed words from a 20k vocabulary, a few identifiers, titles drawn from
 // the same words. Their statistics (posting lengths) are what the lexical index's speed depends on.
 function syntheticTickets(size: number) {
-  const random = randomSource(7);
+  const random = seededRandom(7);
   const vocabulary = Array.from({ length: 20_000 }, (_, i) => `w${i.toString(36)}`);
   const identifiers = Array.from({ length: 5_000 }, (_, i) => `Component${i}Exception`);
   const zipf = (n: number) => Math.floor(Math.pow(n, random())) - 1;

@@ -1,14 +1,5 @@
-/** A small seeded PRNG (mulberry32): fits must be reproducible, so shuffles never use Math.random. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Fits must be reproducible, so shuffles never use Math.random.
+export { seededRandom } from '@cogdesk/shared/seeded-random';
 
 export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {

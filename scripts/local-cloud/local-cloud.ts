@@ -4,8 +4,10 @@
  * triggers, and one HTTP server. Production code is untouched: only endpoints and providers change, through
  * the same environment variables a Lambda would read.
  */
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -16,7 +18,7 @@ import { LocalEventBus, sqsTarget, type EventTarget } from './eventbridge/bus';
 import { startLocalEventBridge } from './eventbridge/server';
 import { applyFunctionEnvironment, createLambdaInvoker, lambdaContext, loadFunctions, type LoadedFunction } from './functions';
 import { createGateway } from './gateway';
-import { startEmbeddedMongo } from './mongo/server';
+import { startEmbeddedMongoThread } from './mongo/thread';
 import { PortBook } from './ports';
 import { provisionQueues, restoreQueueSnapshot, saveQueueSnapshot, startLocalSqs } from './sqs-queues';
 import { startSqsEventSource, type SqsEventSource } from './sqs/event-source-poller';
@@ -85,13 +87,18 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     const dynamodb = await ports.start('dynamodb', (port) => startLocalDynamoDb({ dataDir: path.join(options.dataDir, 'dynamodb'), port }));
     stops.push(() => dynamodb.stop());
+    // Tools connect over TCP (`mongodbUri`); the services in this process use the faster Unix socket.
     let mongodbUri: string;
+    let servicesMongodbUri: string;
     if (options.mongodbUri) {
-      mongodbUri = options.mongodbUri;
+      mongodbUri = servicesMongodbUri = options.mongodbUri;
     } else {
-      const mongo = await ports.start('mongodb', (port) => startEmbeddedMongo({ dataDir: path.join(options.dataDir, 'mongodb'), port }));
+      const dataDir = path.join(options.dataDir, 'mongodb');
+      const socketPath = path.join(tmpdir(), `cogdesk-mongodb-${createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16)}.sock`);
+      const mongo = await ports.start('mongodb', (port) => startEmbeddedMongoThread({ dataDir, port, socketPath }));
       stops.push(() => mongo.stop());
       mongodbUri = mongo.uri;
+      servicesMongodbUri = mongo.socketUri ?? mongo.uri;
     }
 
     const wiring = await loadWiring({
@@ -150,7 +157,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeServer.endpoint,
       AWS_ENDPOINT_URL_SFN: sfnServer.endpoint,
-      MONGODB_URI: mongodbUri,
+      MONGODB_URI: servicesMongodbUri,
       // Services that keep state on local disk keep it under the data dir, so it survives restarts.
       DEDUPE_DATA_DIR: path.join(options.dataDir, 'dedupe'),
       TRIAGE_DATA_DIR: path.join(options.dataDir, 'triage'),

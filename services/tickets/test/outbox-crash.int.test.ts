@@ -56,4 +56,25 @@ describe('the outbox', () => {
     expect(api.eventBridge.published.filter((event) => event.subject === id).map((event) => event.type)).toEqual(['ticket.created', 'ticket.status-changed']);
     expect(await api.store.outboxLagMs(new Date())).toBe(0);
   });
+
+  it('marks a batch of tickets published in two writes, leaving pending what was committed after the publish', async () => {
+    const api = await buildTicketsApp(mongo.db);
+    api.eventBridge.failNext = 100;
+    const ids: string[] = [];
+    for (const title of ['One', 'Two', 'Three']) {
+      ids.push(((await (await api.request('POST', '/api/tickets', { body: { title } })).json()) as { id: string }).id);
+    }
+    const published = (await api.store.pendingOutbox(100)).filter((entry) => ids.includes(entry.ticketId));
+    expect(published).toHaveLength(3);
+    await api.request('PATCH', `/api/tickets/${ids[1]}`, { body: { status: 'in_progress' } }); // after the publish
+
+    await api.store.markPublished(published);
+
+    const pending = (await api.store.pendingOutbox(100)).filter((entry) => ids.includes(entry.ticketId));
+    expect(pending.map((entry) => [entry.ticketId, entry.events.map((event) => event.type)])).toEqual([[ids[1], ['ticket.status-changed']]]);
+    for (const id of ids) {
+      const history = (await (await api.request('GET', `/api/tickets/${id}/history`)).json()) as { items: { type: string }[] };
+      expect(history.items[0]?.type).toBe('ticket.created');
+    }
+  });
 });

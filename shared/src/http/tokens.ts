@@ -112,12 +112,36 @@ const tokenErrors = [
   errors.JWKSNoMatchingKey,
 ];
 
+// Verifying a signature costs more than the rest of a small request (WebCrypto's key import and HMAC, or
+// RSA for JWKS tokens), and clients send the same token many times, so verified payloads are remembered
+// until they expire, like API Gateway's authorizer cache. Bounded: the oldest entry goes first.
+const VERIFIED_TOKENS_KEPT = 10_000;
+
+/** `verifyPayload` that answers a token it verified before from memory until the token's `exp`. */
+export function rememberVerified(
+  verifyPayload: (token: string) => Promise<JWTPayload>,
+  { capacity = VERIFIED_TOKENS_KEPT, now = Date.now }: { capacity?: number; now?: () => number } = {},
+): (token: string) => Promise<JWTPayload> {
+  const verified = new Map<string, JWTPayload>();
+  return async (token) => {
+    const known = verified.get(token);
+    if (known && now() < Number(known.exp) * 1000) return known;
+    verified.delete(token);
+    const payload = await verifyPayload(token);
+    if (typeof payload.exp !== 'number') return payload;
+    if (verified.size >= capacity) verified.delete(verified.keys().next().value!);
+    verified.set(token, payload);
+    return payload;
+  };
+}
+
 function verifierOf(verifyPayload: (token: string) => Promise<JWTPayload>): TokenVerifier {
+  const verify = rememberVerified(verifyPayload);
   return {
     async verify(token) {
       let payload: JWTPayload;
       try {
-        payload = await verifyPayload(token);
+        payload = await verify(token);
       } catch (error) {
         if (error instanceof errors.JWTExpired) throw new InvalidTokenError('The token has expired');
         if (tokenErrors.some((kind) => error instanceof kind)) throw new InvalidTokenError('The token is not valid');

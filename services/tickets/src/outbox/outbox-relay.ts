@@ -50,7 +50,7 @@ export class OutboxRelay {
       // One publish call for the whole batch: the publisher keeps order within a call, so each ticket's
       // events stay in order, and events of many tickets share PutEvents requests.
       await this.publisher.publish(pending.flatMap((entry) => entry.events));
-      await Promise.all(pending.map((entry) => this.store.markPublished(entry.ticketId, entry.events)));
+      await this.store.markPublished(pending);
       run.published += pending.reduce((sum, entry) => sum + entry.events.length, 0);
       run.tickets += pending.length;
       if (pending.length < this.batchTickets) return run;

@@ -123,10 +123,11 @@ export class MongoTicketStore implements TicketStore {
     return documents.filter((document) => document.outbox.length > 0).map((document) => ({ ticketId: document._id, events: document.outbox }));
   }
 
-  async markPublished(ticketId: string, events: TicketEvent[]): Promise<void> {
+  async markPublished(published: readonly PendingOutbox[]): Promise<void> {
+    const events = published.flatMap(({ ticketId, events }) => events.map((event) => ({ ticketId, event })));
     if (events.length === 0) return;
     await this.events.bulkWrite(
-      events.map((event) => ({
+      events.map(({ ticketId, event }) => ({
         replaceOne: {
           filter: { _id: event.id },
           replacement: { _id: event.id, ticketId, ticketVersion: event.data.ticket.version, event },
@@ -135,10 +136,15 @@ export class MongoTicketStore implements TicketStore {
       })),
       { ordered: false },
     );
-    const ids = events.map((event) => event.id);
-    await this.tickets.updateOne({ _id: ticketId }, { $pull: { outbox: { id: { $in: ids } } } });
-    // Only clears the marker if nothing new was committed meanwhile.
-    await this.tickets.updateOne({ _id: ticketId, outbox: { $size: 0 } }, { $unset: { outboxSince: '' } });
+    // Ordered, so each ticket's marker is cleared only after its pull, and only if nothing new was
+    // committed meanwhile (the outbox is then empty).
+    await this.tickets.bulkWrite(
+      published.flatMap(({ ticketId, events: moved }) => [
+        { updateOne: { filter: { _id: ticketId }, update: { $pull: { outbox: { id: { $in: moved.map((event) => event.id) } } } } } },
+        { updateOne: { filter: { _id: ticketId, outbox: { $size: 0 } }, update: { $unset: { outboxSince: '' } } } },
+      ]),
+      { ordered: true },
+    );
   }
 
   async outboxLagMs(now: Date): Promise<number> {

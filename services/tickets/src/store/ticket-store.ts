@@ -48,8 +48,8 @@ export interface TicketStore {
   /** The audit trail, oldest first, including events still waiting in the outbox. */
   history(ticketId: string): Promise<TicketEvent[]>;
   pendingOutbox(limit: number): Promise<PendingOutbox[]>;
-  /** Moves published events into the audit trail and out of the outbox. */
-  markPublished(ticketId: string, events: TicketEvent[]): Promise<void>;
+  /** Moves published events into the audit trail and out of their tickets' outboxes (a few writes for many tickets). */
+  markPublished(published: readonly PendingOutbox[]): Promise<void>;
   /** Age in ms of the oldest unpublished event, 0 when none: the outbox lag. */
   outboxLagMs(now: Date): Promise<number>;
 }

@@ -189,6 +189,12 @@ describe('import', () => {
     expect(report.errors.map((error) => error.line)).toEqual([2, 3]);
     const imported = (await (await api.request('GET', '/api/tickets/HIST-1')).json()) as Record<string, unknown>;
     expect(imported).toMatchObject({ status: 'resolved', priority: 'critical', category: 'infra', triage: null, createdAt: '2025-01-01T00:00:00Z' });
+
+    // Re-running an import skips what is already there and changes nothing of it.
+    const rerun = [{ id: 'HIST-1', title: 'Rewritten', createdAt: '2025-01-01T00:00:00Z' }, { id: 'HIST-3', title: 'New', createdAt: '2025-01-04T00:00:00Z' }];
+    const again = (await (await api.request('POST', '/api/tickets/import', { body: rerun, role: 'admin' })).json()) as Record<string, unknown>;
+    expect(again).toMatchObject({ created: 1, skipped: 1, failed: 0 });
+    expect(await (await api.request('GET', '/api/tickets/HIST-1')).json()).toMatchObject({ title: 'Old outage', version: 1 });
   });
 
   it('imports a JSON array and needs the admin role', async () => {

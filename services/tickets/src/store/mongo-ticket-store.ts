@@ -2,7 +2,7 @@
  * TicketStore on MongoDB through the official driver (the embedded server locally, Atlas or any MongoDB
  * deployed). See ticket-document.ts for why one document per ticket carries its outbox.
  */
-import { MongoServerError, type Collection, type Db, type IndexDescription } from 'mongodb';
+import { MongoBulkWriteError, type WriteError, type Collection, type Db, type IndexDescription } from 'mongodb';
 import type { TicketEvent } from '../domain';
 import { buildListQuery, encodeCursor, type TicketListQuery } from './list-query';
 import { snapshotOfDocument, stateFields, stateOfDocument, type TicketDocument } from './ticket-document';
@@ -54,24 +54,14 @@ export class MongoTicketStore implements TicketStore {
   }
 
   async commit(change: TicketCommit): Promise<void> {
+    if (change.expectedVersion === null) {
+      const { existing } = await this.createMany([change]);
+      if (existing.length > 0) throw new ConcurrentChangeError(change.ticketId);
+      return;
+    }
     const fields = stateFields(change.state);
     const committedAt = change.events[0]?.time ?? new Date().toISOString();
     const applied = change.appliedEventId ? [change.appliedEventId] : [];
-    if (change.expectedVersion === null) {
-      try {
-        await this.tickets.insertOne({
-          _id: change.ticketId,
-          ...fields,
-          outbox: change.events,
-          ...(change.events.length > 0 ? { outboxSince: committedAt } : {}),
-          appliedEventIds: applied,
-        });
-      } catch (error) {
-        if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) throw new ConcurrentChangeError(change.ticketId);
-        throw error;
-      }
-      return;
-    }
     const result = await this.tickets.updateOne(
       { _id: change.ticketId, version: change.expectedVersion },
       {
@@ -84,6 +74,29 @@ export class MongoTicketStore implements TicketStore {
       },
     );
     if (result.matchedCount === 0) throw new ConcurrentChangeError(change.ticketId);
+  }
+
+  async createMany(changes: readonly TicketCommit[]): Promise<{ existing: string[] }> {
+    if (changes.length === 0) return { existing: [] };
+    const documents = changes.map((change): TicketDocument => {
+      const committedAt = change.events[0]?.time ?? new Date().toISOString();
+      return {
+        _id: change.ticketId,
+        ...stateFields(change.state),
+        outbox: change.events,
+        ...(change.events.length > 0 ? { outboxSince: committedAt } : {}),
+        appliedEventIds: change.appliedEventId ? [change.appliedEventId] : [],
+      };
+    });
+    try {
+      await this.tickets.insertMany(documents, { ordered: false });
+      return { existing: [] };
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      const errors = ([] as WriteError[]).concat(error.writeErrors as WriteError | WriteError[]);
+      if (errors.some((writeError) => writeError.code !== DUPLICATE_KEY)) throw error;
+      return { existing: errors.map((writeError) => documents[writeError.index]!._id) };
+    }
   }
 
   async list(query: TicketListQuery, options: { count: boolean }): Promise<TicketPage> {

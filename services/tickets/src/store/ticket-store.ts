@@ -44,6 +44,8 @@ export interface TicketStore {
   load(ticketId: string): Promise<StoredTicket | null>;
   /** Throws ConcurrentChangeError when the stored version is not `expectedVersion`. */
   commit(change: TicketCommit): Promise<void>;
+  /** Stores new tickets (`expectedVersion` null) in batched writes; ids that already exist are left alone and returned. */
+  createMany(changes: readonly TicketCommit[]): Promise<{ existing: string[] }>;
   list(query: TicketListQuery, options: { count: boolean }): Promise<TicketPage>;
   /** The audit trail, oldest first, including events still waiting in the outbox. */
   history(ticketId: string): Promise<TicketEvent[]>;

@@ -95,6 +95,20 @@ describe('HnswVectorIndex', () => {
     expect(await index.query(vector(0), 50)).toHaveLength(1);
   });
 
+  it('applies changes made while a save runs after it, so the files hold one consistent state', async () => {
+    const index = await open(2);
+    await index.upsert('a', vector(0));
+    const order: string[] = [];
+    const saving = index.save().then(() => order.push('saved'));
+    // Past the initial capacity: the resize would reallocate the graph hnswlib is writing.
+    const changes = ['b', 'c', 'd'].map((id, i) => index.upsert(id, vector(i + 1)).then(() => order.push(id)));
+    expect(index.size).toBe(1);
+    await Promise.all([saving, ...changes]);
+    expect(order).toEqual(['saved', 'b', 'c', 'd']);
+    expect((await open(2)).size).toBe(1);
+    expect(index.size).toBe(4);
+  });
+
   it('rejects vectors of the wrong size, and an index saved with another size', async () => {
     const index = await open();
     await expect(index.upsert('a', new Float32Array(3))).rejects.toThrow(VectorDimensionsMismatchError);

@@ -2,7 +2,9 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import type { HierarchicalNSW } from 'hnswlib-node';
-import type { VectorIndex, VectorMatch } from './ports';
+import { VectorDimensionsMismatchError, type VectorIndex, type VectorMatch } from './ports';
+
+export { VectorDimensionsMismatchError } from './ports';
 
 export interface HnswVectorIndexOptions {
   /** Where the index lives: `<name>.hnsw` (the graph) and `<name>.ids.json` (ticket ids ↔ labels). */
@@ -38,6 +40,9 @@ const defaults = { name: 'tickets', m: 16, efConstruction: 200, efSearch: 96, in
 export class HnswVectorIndex implements VectorIndex {
   private readonly labelsById = new Map<string, number>();
   private readonly idsByLabel = new Map<number, string>();
+  // hnswlib writes the graph from a worker thread: a change made meanwhile (a resize above all) would race
+  // it, so changes wait for a running save. Queries only read, and go ahead.
+  private saving: Promise<void> | undefined;
 
   private constructor(
     private readonly index: HierarchicalNSW,
@@ -86,11 +91,11 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   upsert(id: string, vector: Float32Array): Promise<void> {
-    return settled(() => this.upsertNow(id, vector));
+    return this.change(() => this.upsertNow(id, vector));
   }
 
   remove(id: string): Promise<boolean> {
-    return settled(() => this.removeNow(id));
+    return this.change(() => this.removeNow(id));
   }
 
   query(vector: Float32Array, k: number): Promise<VectorMatch[]> {
@@ -137,7 +142,27 @@ export class HnswVectorIndex implements VectorIndex {
     });
   }
 
-  async save(): Promise<void> {
+  /** Writes the index to its directory; changes requested meanwhile are applied once it is written. */
+  save(): Promise<void> {
+    const saved = (this.saving ?? Promise.resolve()).then(() => this.saveNow());
+    const settledSave: Promise<void> = saved.then(
+      () => this.saveSettled(settledSave),
+      () => this.saveSettled(settledSave),
+    );
+    this.saving = settledSave;
+    return saved;
+  }
+
+  private saveSettled(save: Promise<void>): void {
+    if (this.saving === save) this.saving = undefined;
+  }
+
+  private change<T>(work: () => T): Promise<T> {
+    const saving = this.saving;
+    return saving === undefined ? settled(work) : saving.then(() => this.change(work));
+  }
+
+  private async saveNow(): Promise<void> {
     await mkdir(this.files.directory, { recursive: true });
     const idMap: IdMap = {
       version: 1,
@@ -160,14 +185,6 @@ export class HnswVectorIndex implements VectorIndex {
 
   private checkDimensions(vector: Float32Array): void {
     if (vector.length !== this.settings.dimensions) throw new VectorDimensionsMismatchError(this.settings.dimensions, vector.length);
-  }
-}
-
-export class VectorDimensionsMismatchError extends Error {
-  override readonly name = 'VectorDimensionsMismatchError';
-
-  constructor(expected: number, actual: number) {
-    super(`The vector index holds ${expected}-dimensional vectors, got ${actual}`);
   }
 }
 

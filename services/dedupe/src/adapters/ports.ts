@@ -30,3 +30,29 @@ export interface VectorIndex {
   /** Makes every change so far durable. */
   save(): Promise<void>;
 }
+
+/** A vector of the wrong length for the index (or model) it meets: the index holds another model's vectors. */
+export class VectorDimensionsMismatchError extends Error {
+  override readonly name = 'VectorDimensionsMismatchError';
+
+  constructor(expected: number, actual: number) {
+    super(`The vector index holds ${expected}-dimensional vectors, got ${actual}`);
+  }
+}
+
+/**
+ * An embedding request that failed for good: refused (4xx), or still failing once retries were spent.
+ * `status` is the HTTP status when there was a response.
+ */
+export class EmbeddingRequestError extends Error {
+  override readonly name = 'EmbeddingRequestError';
+
+  constructor(
+    readonly model: string,
+    readonly status: number | undefined,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${model}: ${message}`, options);
+  }
+}

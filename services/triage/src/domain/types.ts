@@ -27,10 +27,12 @@ export interface Neighbour {
 }
 
 /**
- * Where a decision came from: `learned` from labelled history, or `rules` (keyword rules and priors) while
- * the model has seen too few labels to learn that decision.
+ * Where a decision came from: `learned` from labelled history, `rules` (keyword rules and priors) while
+ * the model has seen too few labels to learn that decision, or `llm`: a language model's judgement from a
+ * prompt (the taxonomy and a few labelled examples), which was not trained on the history.
  */
-export type DecisionBasis = 'learned' | 'rules';
+export const decisionBases = ['learned', 'rules', 'llm'] as const;
+export type DecisionBasis = (typeof decisionBases)[number];
 
 export interface TriageResult {
   readonly priority: Priority;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Priority, type TicketText, type TriageResult, priorities } from '../domain/types';
+import { type Priority, type TicketText, type TriageResult, decisionBases, priorities } from '../domain/types';
 
 /** A labelled ticket similar to the one being triaged, shown to providers that reason by example. */
 export interface LabelledNeighbour {
@@ -22,16 +22,45 @@ export interface TriageInput {
   readonly examples: readonly LabelledNeighbour[];
 }
 
+/** Per-call options; `signal` aborts a remote call (the resilient wrapper's per-attempt timeout). */
+export interface TriageCallOptions {
+  readonly signal?: AbortSignal;
+}
+
 /** One way to triage a ticket (`local`, `bedrock`, `openai`); every provider returns the same validated shape. */
 export interface TriageProvider {
   readonly name: string;
   /** Whether it reads the taxonomy and labelled examples of its input (LLMs do; the local model holds them). */
   readonly needsExamples: boolean;
-  triage(input: TriageInput): Promise<TriageResult>;
+  triage(input: TriageInput, options?: TriageCallOptions): Promise<TriageResult>;
+}
+
+/**
+ * Why a provider call failed, in terms a caller can act on: `throttled` and `unavailable` (5xx, network) and
+ * `timeout` and `invalid-output` may pass on a later attempt; `rejected` (bad request, access denied, unknown
+ * model) and `failed` (anything else) will not.
+ */
+export type TriageFailureReason = 'throttled' | 'unavailable' | 'timeout' | 'invalid-output' | 'rejected' | 'failed';
+
+const retryableReasons: ReadonlySet<TriageFailureReason> = new Set(['throttled', 'unavailable', 'timeout', 'invalid-output']);
+
+/** What remote providers throw, so the resilient wrapper can decide between retrying and falling back. */
+export class TriageProviderError extends Error {
+  override readonly name = 'TriageProviderError';
+  readonly retryable: boolean;
+
+  constructor(
+    readonly reason: TriageFailureReason,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.retryable = retryableReasons.has(reason);
+  }
 }
 
 const probability = z.number().min(0).max(1);
-const basis = z.enum(['learned', 'rules']);
+const basis = z.enum(decisionBases);
 
 /** The result every provider must return; remote providers parse their model's answer with it. */
 export const triageResultSchema = z.strictObject({

@@ -210,4 +210,23 @@ describe('notFoundHandler and problemBodyLimit', () => {
     expect(response.status).toBe(413);
     expect(await problemOf(response)).toMatchObject({ status: 413, detail: 'The request body exceeds 1024 bytes' });
   });
+
+  it('refuses a declared Content-Length over the limit, and passes one within it', async () => {
+    expect((await patch('{}', { 'Content-Length': '5000' })).status).toBe(413);
+    expect((await patch('{"title":"ok"}', { 'Content-Length': '14' })).status).toBe(200);
+  });
+
+  it('never asks a GET for its body (the Node adapter builds a whole Request object for that)', async () => {
+    class BodylessRequest extends Request {
+      override get body(): never {
+        throw new Error('body read');
+      }
+    }
+    const { app } = appWith(() => {
+      throw new Error('unused');
+    });
+    app.get('/api/ping', (c) => c.text('pong'));
+    const response = await app.request(new BodylessRequest('http://localhost/api/ping'));
+    expect(response.status).toBe(200);
+  });
 });

@@ -1,6 +1,9 @@
 /**
  * State a service keeps on local disk (its DATA_DIR), written atomically (temp file + rename) and at most
- * once per `delayMs`, so a burst of changes costs one write.
+ * once per `delayMs`, so a burst of changes costs one write. A write blocks the event loop for as long as
+ * it takes to serialise the whole value, so as the value grows the writes space out: the delay is at least
+ * `writeShareInverse` times the last write's duration, keeping writing to a bounded share of the time
+ * (a 100k-ticket index written every second would otherwise leave little time for anything else).
  *
  * @example
  *   const file = new DebouncedJsonFile('/data/dedupe/index.json', () => index.snapshot());
@@ -12,11 +15,14 @@ import path from 'node:path';
 
 export class DebouncedJsonFile<T> {
   private timer: NodeJS.Timeout | undefined;
+  private lastWriteMs = 0;
 
   constructor(
     private readonly file: string,
     private readonly current: () => T,
     private readonly delayMs = 1000,
+    private readonly writeShareInverse = 20,
+    private readonly clock: () => number = () => performance.now(),
   ) {
     mkdirSync(path.dirname(file), { recursive: true });
   }
@@ -33,7 +39,7 @@ export class DebouncedJsonFile<T> {
 
   /** Schedules a write of the current value. */
   changed(): void {
-    this.timer ??= setTimeout(() => this.flush(), this.delayMs);
+    this.timer ??= setTimeout(() => this.flush(), Math.max(this.delayMs, this.lastWriteMs * this.writeShareInverse));
     this.timer.unref();
   }
 
@@ -41,7 +47,9 @@ export class DebouncedJsonFile<T> {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    const started = this.clock();
     writeFileSync(`${this.file}.tmp`, JSON.stringify(this.current()));
     renameSync(`${this.file}.tmp`, this.file);
+    this.lastWriteMs = this.clock() - started;
   }
 }

@@ -61,6 +61,40 @@ describe('DedupeService', () => {
     expect(changes()).toBe(3);
   });
 
+  it('indexes a ticket again on redelivery when its embedding failed the first time', async () => {
+    const vectors = new Map<string, Float32Array>();
+    let failNext = true;
+    const semantic = {
+      embeddings: {
+        model: 'test',
+        dimensions: 2,
+        embed: (texts: readonly string[]) => {
+          if (failNext) {
+            failNext = false;
+            return Promise.reject(new Error('embedding service unavailable'));
+          }
+          return Promise.resolve(texts.map(() => new Float32Array([1, 0])));
+        },
+      },
+      vectors: {
+        get size() {
+          return vectors.size;
+        },
+        upsert: (id: string, vector: Float32Array) => Promise.resolve(void vectors.set(id, vector)),
+        remove: (id: string) => Promise.resolve(vectors.delete(id)),
+        query: () => Promise.resolve([]),
+        save: () => Promise.resolve(),
+      },
+    };
+    const dedupe = new DedupeService(new SimilarTickets(new DuplicateDetector(), semantic), { versions: {} }, { changed: () => undefined }, 0.9);
+    const created = ticketCreated({ ...crash, id: 'T-1' });
+
+    await expect(dedupe.apply(created)).rejects.toThrow('embedding service unavailable');
+    expect(await dedupe.apply(created)).toBe(true); // the redelivery
+    expect([...vectors.keys()]).toEqual(['T-1']);
+    expect(await dedupe.apply(created)).toBe(false);
+  });
+
   it('returns neighbours the duplicate-detected event accepts', async () => {
     const { dedupe } = service();
     await dedupe.apply(ticketCreated({ ...crash, id: 'T-1', createdAt: '2026-01-01T00:00:00.000Z' }));

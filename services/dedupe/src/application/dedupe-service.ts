@@ -48,6 +48,9 @@ function neighbourOf(match: SimilarTicket): Neighbour {
 }
 
 export class DedupeService {
+  /** Tickets whose last indexing failed part-way (e.g. the embedding call): redelivery must index them again. */
+  private readonly incompletelyIndexed = new Set<string>();
+
   constructor(
     private readonly similar: SimilarTickets,
     private readonly state: IndexState,
@@ -68,8 +71,9 @@ export class DedupeService {
       case 'ticket.deleted': {
         const { id, version } = event.data.ticket;
         if ((this.state.versions[id] ?? 0) >= version) return false;
-        this.state.versions[id] = version;
         await this.similar.remove(id);
+        // Recorded only once applied, so a failure leaves the event to be applied again on redelivery.
+        this.state.versions[id] = version;
         this.storage.changed();
         return true;
       }
@@ -90,11 +94,15 @@ export class DedupeService {
   private async upsert(ticket: TicketSnapshot): Promise<boolean> {
     if ((this.state.versions[ticket.id] ?? 0) >= ticket.version) return false;
     const indexed = this.similar.detector.get(ticket.id);
-    this.state.versions[ticket.id] = ticket.version;
-    // Most updates change status or assignee: only a changed text needs re-indexing.
-    if (!indexed || indexed.title !== ticket.title || indexed.description !== ticket.description) {
+    // Most updates change status or assignee: only a changed text (or an earlier failed attempt) needs indexing.
+    const textChanged = !indexed || indexed.title !== ticket.title || indexed.description !== ticket.description;
+    if (textChanged || this.incompletelyIndexed.has(ticket.id)) {
+      this.incompletelyIndexed.add(ticket.id);
       await this.similar.upsert(documentOf(ticket));
+      this.incompletelyIndexed.delete(ticket.id);
     }
+    // Recorded only once indexed, so a failure leaves the event to be applied again on redelivery.
+    this.state.versions[ticket.id] = ticket.version;
     this.storage.changed();
     return true;
   }

@@ -61,7 +61,7 @@ const resultsPerQuery = 10;
 const protocol = [
   'Retrieval: duplicates.dev.jsonl replayed oldest first; each report is first queried against all older reports, then indexed (SimilarTickets.findSimilar, then upsert). Queries = reports with an older duplicate in the pool; recall@k = a true duplicate among the top k.',
   "Halves: tickets are split by a hash of their connected component (duplicate groups + pair links), so no duplicate relation or pair crosses halves. Calibration is fitted on the 'fit' half (scripts/eval/dedupe-fit-calibration.ts); 'scored half' rows are untouched by fitting, 'all' rows include fitted queries.",
-  'Pool at threshold: for every report (distractors included), its best match counts as a predicted duplicate when its score ≥ the threshold; correct when it shares the report\'s duplicate group. Recall is over the reports that have an older duplicate.',
+  'Pool at threshold: what the workflow does with each new ticket. For every report (distractors included), its best match counts as a predicted duplicate when its score ≥ the threshold; correct when it shares the report\'s duplicate group. Recall is over the reports that have an older duplicate, including any nothing was retrieved for.',
   'Pairs at threshold: all pair tickets are indexed together (the files carry no creation times, so the text-only model applies); each pair scores b as a candidate for a (SimilarTickets.compare), in the context of a\'s other candidates.',
 ];
 
@@ -111,7 +111,7 @@ export async function evaluateDedupe(options: DedupeEvalOptions): Promise<Dedupe
   };
 }
 
-interface QueryOutcome {
+export interface QueryOutcome {
   readonly report: PoolReport;
   readonly hasOlderDuplicate: boolean;
   /** Whether each ranked result is a true duplicate, best first. */
@@ -120,7 +120,7 @@ interface QueryOutcome {
   readonly best: { readonly match: SimilarTicket; readonly isTrueDuplicate: boolean } | undefined;
 }
 
-async function replayPool(pool: readonly PoolReport[], useEmbeddings: boolean) {
+export async function replayPool(pool: readonly PoolReport[], useEmbeddings: boolean) {
   const opened = await openSimilarTickets({ useEmbeddings });
   const { service } = opened;
   const groupOf = new Map<string, string | null>();
@@ -134,17 +134,17 @@ async function replayPool(pool: readonly PoolReport[], useEmbeddings: boolean) {
       const results: SimilarTicket[] = service.detector.size > 0 ? await service.findSimilar(report, resultsPerQuery) : [];
       await service.upsert(report);
       durations.push(performance.now() - started);
-      if (results.length > 0) {
-        const lexical = await service.candidates(report, resultsPerQuery);
-        const best = results[0];
-        outcomes.push({
-          report,
-          hasOlderDuplicate: report.dupGroup !== null && (groupSizes.get(report.dupGroup) ?? 0) > 0,
-          ranked: results.map((result) => isTrueDuplicate(report, result.ticketId)),
-          lexicalRanked: lexical.slice(0, resultsPerQuery).map((candidate) => isTrueDuplicate(report, candidate.ticketId)),
-          best: best === undefined ? undefined : { match: best, isTrueDuplicate: isTrueDuplicate(report, best.ticketId) },
-        });
-      }
+      // Every report is an outcome, even one nothing matched: a duplicate that retrieval missed entirely
+      // must count against recall, not drop out of its denominator.
+      const lexical = results.length > 0 ? await service.candidates(report, resultsPerQuery) : [];
+      const best = results[0];
+      outcomes.push({
+        report,
+        hasOlderDuplicate: report.dupGroup !== null && (groupSizes.get(report.dupGroup) ?? 0) > 0,
+        ranked: results.map((result) => isTrueDuplicate(report, result.ticketId)),
+        lexicalRanked: lexical.slice(0, resultsPerQuery).map((candidate) => isTrueDuplicate(report, candidate.ticketId)),
+        best: best === undefined ? undefined : { match: best, isTrueDuplicate: isTrueDuplicate(report, best.ticketId) },
+      });
       groupOf.set(report.ticketId, report.dupGroup);
       if (report.dupGroup !== null) groupSizes.set(report.dupGroup, (groupSizes.get(report.dupGroup) ?? 0) + 1);
     }
@@ -187,7 +187,7 @@ async function scorePairs(pairs: Awaited<ReturnType<typeof loadPairs>>, useEmbed
   }
 }
 
-function recallAtK(outcomes: readonly QueryOutcome[], rankingOf: (outcome: QueryOutcome) => readonly boolean[]): RecallAtK {
+export function recallAtK(outcomes: readonly QueryOutcome[], rankingOf: (outcome: QueryOutcome) => readonly boolean[]): RecallAtK {
   const recall = (k: number) =>
     outcomes.filter((outcome) => rankingOf(outcome).slice(0, k).some(Boolean)).length / Math.max(1, outcomes.length);
   return { queries: outcomes.length, at1: recall(1), at5: recall(5), at10: recall(10) };

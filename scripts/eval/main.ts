@@ -1,9 +1,10 @@
 /**
- * `npm run eval -- [--data ../shared/data] [--embeddings] [--through-api]`: triage and duplicate detection
- * scored on the labelled data. Triage per source (accuracy, macro-F1 for priority at 4 and 3 levels and for
- * category); duplicates by time-ordered recall@1/5/10 and precision/recall at the threshold. With
- * `--through-api`, triage is also scored through the HTTP API of a running local cloud (import, then
- * open each scored ticket and read back its triage), which is slower.
+ * `npm run eval -- [--data ../shared/data] [--embeddings] [--through-api] [--only triage|dedupe]`: triage
+ * and duplicate detection scored on the labelled data. Triage per source (accuracy, macro-F1 for priority
+ * at 4 and 3 levels and for category); duplicates by time-ordered recall@1/5/10 and precision/recall at
+ * the threshold. With `--through-api`, triage is also scored through the HTTP API of a running local cloud
+ * (import, then open each scored ticket and read back its triage), which is slower. `--only` runs one part,
+ * to iterate on it.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,15 +19,25 @@ const { values } = parseArgs({
     data: { type: 'string', default: path.join(root, '../shared/data') },
     embeddings: { type: 'boolean', default: false },
     'through-api': { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 const dataDir = path.resolve(values.data);
+const parts = ['triage', 'dedupe'] as const;
+if (values.only !== undefined && !(parts as readonly string[]).includes(values.only)) {
+  throw new Error(`--only takes one of ${parts.join(', ')}, not ${values.only}`);
+}
+const runs = (part: (typeof parts)[number]) => values.only === undefined || values.only === part;
 
-console.info('## Triage (local model, per source)\n');
-console.info(formatTriageReport(await evaluateTriage({ dataDir, useEmbeddings: values.embeddings })));
-console.info('\n## Duplicate detection\n');
-printDedupeReport(await evaluateDedupe({ dataDir, useEmbeddings: values.embeddings }));
-if (values['through-api']) {
+if (runs('triage')) {
+  console.info('## Triage (local model, per source)\n');
+  console.info(formatTriageReport(await evaluateTriage({ dataDir, useEmbeddings: values.embeddings })));
+}
+if (runs('dedupe')) {
+  console.info('\n## Duplicate detection\n');
+  printDedupeReport(await evaluateDedupe({ dataDir, useEmbeddings: values.embeddings }));
+}
+if (values['through-api'] && runs('triage')) {
   console.info('\n## Triage through the HTTP API (import, then POST each scored ticket and read its triage)\n');
   console.info(formatApiReport(await evaluateThroughApi({ dataDir })));
 }

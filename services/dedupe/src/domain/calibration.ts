@@ -8,6 +8,9 @@ export type CalibrationFeature =
   | 'bigrams'
   | 'topLexicalMatch'
   | 'lexicalMargin'
+  | 'lexicalStandout'
+  | 'queryTitleCoverage'
+  | 'candidateTitleCoverage'
   | 'recency'
   | 'embedding';
 export type CalibrationFeatures = Readonly<Partial<Record<CalibrationFeature, number>>>;
@@ -32,6 +35,9 @@ export function calibrationFeatures(signals: MatchSignals): CalibrationFeatures 
     bigrams: signals.bigrams,
     topLexicalMatch: signals.lexicalRank === 1 ? 1 : 0,
     lexicalMargin: signals.lexicalMargin,
+    lexicalStandout: signals.lexicalStandout,
+    queryTitleCoverage: signals.queryTitleCoverage,
+    candidateTitleCoverage: signals.candidateTitleCoverage,
     // Duplicates cluster in time (the same fault reaches several people around one release): the log
     // makes a day against a week matter more than a year against two.
     ...(signals.daysApart === undefined ? {} : { recency: -Math.log1p(signals.daysApart) }),

@@ -19,6 +19,9 @@ const signals: MatchSignals = {
   bigrams: 0.2,
   lexicalRank: 1,
   lexicalMargin: 0.1,
+  lexicalStandout: 4,
+  queryTitleCoverage: 0.7,
+  candidateTitleCoverage: 0.6,
   daysApart: 3,
   embedding: 0.6,
   sharedIdentifiers: [],
@@ -41,6 +44,9 @@ describe('calibrationFeatures', () => {
       bigrams: 0.2,
       topLexicalMatch: 1,
       lexicalMargin: 0.1,
+      lexicalStandout: 4,
+      queryTitleCoverage: 0.7,
+      candidateTitleCoverage: 0.6,
       recency: -Math.log(4),
       embedding: 0.6,
     });
@@ -82,12 +88,25 @@ describe('the shipped calibration models', () => {
     bigrams: grid,
     topLexicalMatch: [0, 1],
     lexicalMargin: [-1, -0.5, 0, 0.5, 1],
+    lexicalStandout: [-10, -1, 0, 3, 10],
+    queryTitleCoverage: grid,
+    candidateTitleCoverage: grid,
     recency: [-9, -4, -1, 0],
     embedding: [-1, 0, 0.5, 1],
   };
 
   it('cover text-only and timed comparisons', () => {
-    const textOnly: CalibrationFeatures = { title: 0, words: 0, identifiers: 0, bigrams: 0, topLexicalMatch: 0, lexicalMargin: 0 };
+    const textOnly: CalibrationFeatures = {
+      title: 0,
+      words: 0,
+      identifiers: 0,
+      bigrams: 0,
+      topLexicalMatch: 0,
+      lexicalMargin: 0,
+      lexicalStandout: 0,
+      queryTitleCoverage: 0,
+      candidateTitleCoverage: 0,
+    };
     expect(() => selectModel(calibrationModels, textOnly)).not.toThrow();
     expect(selectModel(calibrationModels, { ...textOnly, recency: 0 }).features).toContain('recency');
   });
@@ -108,8 +127,30 @@ describe('the shipped calibration models', () => {
   );
 
   it('rate an identical recent report far above an unrelated old one', () => {
-    const identical = { title: 1, words: 1, identifiers: 1, bigrams: 1, topLexicalMatch: 1, lexicalMargin: 0.5, recency: 0 };
-    const unrelated = { title: 0, words: 0.05, identifiers: 0, bigrams: 0, topLexicalMatch: 0, lexicalMargin: -0.5, recency: -8 };
+    const identical: CalibrationFeatures = {
+      title: 1,
+      words: 1,
+      identifiers: 1,
+      bigrams: 1,
+      topLexicalMatch: 1,
+      lexicalMargin: 0.5,
+      lexicalStandout: 8,
+      queryTitleCoverage: 1,
+      candidateTitleCoverage: 1,
+      recency: 0,
+    };
+    const unrelated: CalibrationFeatures = {
+      title: 0,
+      words: 0.05,
+      identifiers: 0,
+      bigrams: 0,
+      topLexicalMatch: 0,
+      lexicalMargin: -0.5,
+      lexicalStandout: -1,
+      queryTitleCoverage: 0,
+      candidateTitleCoverage: 0,
+      recency: -8,
+    };
     const model = selectModel(calibrationModels, identical);
     expect(duplicateProbability(model, identical)).toBeGreaterThan(0.9);
     expect(duplicateProbability(model, unrelated)).toBeLessThan(0.05);

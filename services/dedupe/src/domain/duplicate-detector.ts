@@ -1,8 +1,8 @@
 import { calibrationFeatures, duplicateProbability, selectModel, type CalibrationModel } from './calibration';
 import { calibrationModels } from './calibration-models';
 import { LexicalIndex, type FieldVectors, type FieldWeights } from './lexical-index';
-import { daysBetween, fieldSimilarities, type MatchSignals } from './match-signals';
-import { sharedTermIds } from './sparse-vector';
+import { daysBetween, fieldSimilarities, lexicalStandouts, type MatchSignals } from './match-signals';
+import { coverage, sharedTermIds, type WeightedTerms } from './sparse-vector';
 import { analyzeTicket, type TicketText } from './ticket-analysis';
 
 /** A ticket as the dedupe service indexes it. `createdAt` is ISO 8601; without it no time signal is used. */
@@ -50,7 +50,10 @@ export interface DedupeSnapshot {
 export interface DuplicateDetectorOptions {
   readonly models?: readonly CalibrationModel[];
   readonly fieldWeights?: FieldWeights;
-  /** How many lexical candidates are scored in full; the final top k is taken from them. */
+  /**
+   * How many lexical candidates are scored in full; the final top k is taken from them. Rank, margin and
+   * standout are measured among them, so the shipped calibration assumes the default (30).
+   */
   readonly candidatePoolSize?: number;
 }
 
@@ -72,9 +75,10 @@ export function isDuplicate(best: SimilarTicket | undefined, threshold = default
 
 /**
  * Finds tickets that report the same problem. Lexical retrieval over an incremental index gathers
- * candidates; each is then described by its field similarities, its place among the other candidates,
- * how far apart in time the two were created and, when given, embedding similarity; a calibrated
- * logistic model turns that into the probability of a duplicate, which also orders the results.
+ * candidates; each is then described by its field similarities, how much of each title the other report
+ * mentions, its place among the other candidates (rank, margin, how far it stands out from them), how far
+ * apart in time the two were created and, when given, embedding similarity; a calibrated logistic model
+ * turns that into the probability of a duplicate, which also orders the results.
  */
 export class DuplicateDetector {
   private readonly index: LexicalIndex;
@@ -138,14 +142,17 @@ export class DuplicateDetector {
   /**
    * The `limit` best lexical candidates, plus any semantic neighbours and `alsoInclude`, best lexical
    * match first, with the signals they are judged on but before calibration: what calibration is fitted on.
+   * Signals that compare a candidate with the others (rank, margin, standout) are always taken among the
+   * full candidate pool (`candidatePoolSize` lexical candidates plus the neighbours), whatever `limit` is.
    */
   candidates(query: SimilarityQuery, limit: number, options: SimilarityOptions = {}, alsoInclude?: string): CandidateMatch[] {
     const resolved = this.resolve(query);
     if (resolved === undefined) return [];
     const neighbours = options.semanticNeighbours ?? [];
-    const ids = new Set(this.index.search(resolved.vectors, limit, resolved.excludeId).map((candidate) => candidate.id));
-    for (const neighbour of neighbours) ids.add(neighbour.ticketId);
-    if (alsoInclude !== undefined) ids.add(alsoInclude);
+    const lexicalIds = this.index.search(resolved.vectors, Math.max(limit, this.candidatePoolSize), resolved.excludeId).map((candidate) => candidate.id);
+    const returned = new Set([...lexicalIds.slice(0, limit), ...neighbours.map((neighbour) => neighbour.ticketId)]);
+    if (alsoInclude !== undefined) returned.add(alsoInclude);
+    const ids = new Set([...lexicalIds, ...returned]);
     if (resolved.excludeId !== undefined) ids.delete(resolved.excludeId);
 
     const scored = [...ids]
@@ -156,8 +163,11 @@ export class DuplicateDetector {
         return [{ ticket, vectors, similarities: fieldSimilarities(resolved.vectors, vectors, this.fieldWeights) }];
       })
       .sort((a, b) => b.similarities.lexical - a.similarities.lexical);
+    const standouts = lexicalStandouts(scored.map((candidate) => candidate.similarities.lexical));
     const embeddingOf = semanticSimilarityLookup(neighbours);
-    return scored.map(({ ticket, vectors, similarities }, position) => {
+    return scored.flatMap(({ ticket, vectors, similarities }, position) => {
+      if (!returned.has(ticket.ticketId)) return [];
+      const titleTerms = this.index.titleTermsOf(ticket.ticketId);
       const bestOther = scored[position === 0 ? 1 : 0]?.similarities.lexical ?? 0;
       const daysApart = daysBetween(resolved.createdAt, ticket.createdAt);
       const embedding = embeddingOf(ticket.ticketId);
@@ -165,11 +175,14 @@ export class DuplicateDetector {
         ...similarities,
         lexicalRank: position + 1,
         lexicalMargin: similarities.lexical - bestOther,
+        lexicalStandout: standouts[position]!,
+        queryTitleCoverage: coverage(resolved.titleTerms, vectors.words),
+        candidateTitleCoverage: titleTerms === undefined ? 0 : coverage(titleTerms, resolved.vectors.words),
         ...(daysApart === undefined ? {} : { daysApart }),
         ...(embedding === undefined ? {} : { embedding }),
         sharedIdentifiers: this.sharedIdentifiers(resolved.vectors, vectors),
       };
-      return { ticketId: ticket.ticketId, title: ticket.title, signals };
+      return [{ ticketId: ticket.ticketId, title: ticket.title, signals }];
     });
   }
 
@@ -178,15 +191,18 @@ export class DuplicateDetector {
     return { ...candidate, score: duplicateProbability(selectModel(this.models, features), features) };
   }
 
-  private resolve(query: SimilarityQuery): { vectors: FieldVectors; excludeId?: string; createdAt?: string } | undefined {
+  private resolve(query: SimilarityQuery): ResolvedQuery | undefined {
     if (!('title' in query)) {
       const ticket = this.tickets.get(query.ticketId);
       const vectors = this.index.vectorsOf(query.ticketId);
-      if (ticket === undefined || vectors === undefined) return undefined;
-      return { vectors, excludeId: ticket.ticketId, ...(ticket.createdAt === undefined ? {} : { createdAt: ticket.createdAt }) };
+      const titleTerms = this.index.titleTermsOf(query.ticketId);
+      if (ticket === undefined || vectors === undefined || titleTerms === undefined) return undefined;
+      return { vectors, titleTerms, excludeId: ticket.ticketId, ...(ticket.createdAt === undefined ? {} : { createdAt: ticket.createdAt }) };
     }
+    const analyzed = analyzeTicket(query);
     return {
-      vectors: this.index.vectorize(analyzeTicket(query)),
+      vectors: this.index.vectorize(analyzed),
+      titleTerms: this.index.titleTerms(analyzed),
       ...(query.ticketId === undefined ? {} : { excludeId: query.ticketId }),
       ...(query.createdAt === undefined ? {} : { createdAt: query.createdAt }),
     };
@@ -197,6 +213,13 @@ export class DuplicateDetector {
       .slice(0, sharedIdentifiersShown)
       .flatMap((termId) => this.index.termOf(termId) ?? []);
   }
+}
+
+interface ResolvedQuery {
+  readonly vectors: FieldVectors;
+  readonly titleTerms: WeightedTerms;
+  readonly excludeId?: string;
+  readonly createdAt?: string;
 }
 
 // A ticket missing from the neighbour list is at most as similar as the farthest neighbour listed:

@@ -138,6 +138,62 @@ describe('DuplicateDetector.findSimilar', () => {
   });
 });
 
+describe('DuplicateDetector signals', () => {
+  // Web-compatibility reports share a form: browser, system, steps. Only the site and the fault differ.
+  const formReport = (ticketId: string, site: string, fault: string): TicketDocument => ({
+    ticketId,
+    title: `${site} - ${fault}`,
+    description: `Browser: SeaMonkey 2.53 on Windows 10. Steps to reproduce: open https://${site}/ and look. ${fault}.`,
+    createdAt: '2024-01-02T09:00:00.000Z',
+  });
+  const forms = [
+    formReport('f1', 'shop.example', 'Buttons do not respond'),
+    formReport('f2', 'news.example', 'Video list does not load'),
+    formReport('f3', 'bank.example', 'Login form is hidden'),
+    formReport('f4', 'maps.example', 'Tiles are grey'),
+    formReport('f5', 'mail.example', 'Attachments cannot be opened'),
+    formReport('f6', 'wiki.example', 'Menu overlaps the text'),
+  ];
+
+  it('says how much of each title the other report mentions', () => {
+    const detector = detectorWith();
+    const npe = detector.compare(newNpeReport, 'npe')!;
+    expect(npe.signals.queryTitleCoverage).toBeCloseTo(1, 10);
+    expect(npe.signals.candidateTitleCoverage).toBeCloseTo(1, 10);
+    const printer = detector.compare(newNpeReport, 'printer')!;
+    expect(printer.signals.queryTitleCoverage).toBe(0);
+    expect(printer.signals.candidateTitleCoverage).toBe(0);
+    const partly = detector.compare({ ...newNpeReport, title: 'DFSClient close flakiness' }, 'npe')!;
+    expect(partly.signals.queryTitleCoverage).toBeGreaterThan(0.3);
+    expect(partly.signals.queryTitleCoverage).toBeLessThan(0.8);
+  });
+
+  it('tells a match that stands out from the other candidates from one that only shares a form with them', () => {
+    const detector = detectorWith([...tickets, ...forms]);
+    const sameForm = detector.findSimilar(formReport('q1', 'travel.example', 'Calendar does not open'), 1)[0]!;
+    const sameFault = detector.findSimilar(formReport('q2', 'news.example', 'Video list does not load any more'), 1)[0]!;
+    expect(sameFault.ticketId).toBe('f2');
+    expect(sameFault.signals.lexicalStandout).toBeGreaterThan(3);
+    expect(sameForm.signals.lexicalStandout).toBeLessThan(2);
+    expect(sameFault.score).toBeGreaterThan(sameForm.score);
+  });
+
+  it('compares a candidate with the whole candidate pool, however few candidates are asked for', () => {
+    const detector = detectorWith([...tickets, ...forms]);
+    const query = formReport('q2', 'news.example', 'Video list does not load any more');
+    const [first] = detector.candidates(query, 1);
+    const [firstOfAll] = detector.candidates(query, 30);
+    expect(detector.candidates(query, 1)).toHaveLength(1);
+    expect(first).toEqual(firstOfAll);
+    expect(first?.signals.lexicalMargin).toBeLessThan(first!.signals.lexical);
+  });
+
+  it('gives no standout while there are too few other tickets to compare with', () => {
+    const [best] = detectorWith().findSimilar(newNpeReport, 1);
+    expect(best?.signals.lexicalStandout).toBe(0);
+  });
+});
+
 describe('DuplicateDetector.compare', () => {
   it('scores any indexed ticket against the query, in the context of its other candidates', () => {
     const detector = detectorWith();
@@ -166,7 +222,19 @@ describe('isDuplicate', () => {
     ticketId: 'x',
     title: 'x',
     score,
-    signals: { lexical: 0, title: 0, words: 0, identifiers: 0, bigrams: 0, lexicalRank: 1, lexicalMargin: 0, sharedIdentifiers: [] },
+    signals: {
+      lexical: 0,
+      title: 0,
+      words: 0,
+      identifiers: 0,
+      bigrams: 0,
+      lexicalRank: 1,
+      lexicalMargin: 0,
+      lexicalStandout: 0,
+      queryTitleCoverage: 0,
+      candidateTitleCoverage: 0,
+      sharedIdentifiers: [],
+    },
   });
 
   it('holds at or above the threshold, 0.9 by default', () => {

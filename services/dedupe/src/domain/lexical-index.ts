@@ -1,5 +1,5 @@
 import { PostingList } from './posting-list';
-import { emptySparseVector, type SparseVector } from './sparse-vector';
+import { emptySparseVector, type SparseVector, type WeightedTerms } from './sparse-vector';
 import { fieldNames, type AnalyzedTicket, type FieldName } from './ticket-analysis';
 import { topK } from './top-k';
 
@@ -23,6 +23,8 @@ interface StoredField {
 interface IndexedDocument {
   readonly id: string;
   readonly fields: Readonly<Record<FieldName, StoredField>>;
+  /** The title's terms as ids of the `words` field (which holds every title term), ascending. */
+  readonly titleWordIds: Int32Array;
 }
 
 // A collection that grew or shrank by this fraction since the norms were computed gets them recomputed.
@@ -71,7 +73,8 @@ export class LexicalIndex {
     this.remove(id);
     const documentNumber = this.documents.length;
     const fields = mapFields((field) => this.storeField(field, ticket[field], documentNumber));
-    this.documents.push({ id, fields });
+    const titleWordIds = Int32Array.from(ticket.title.keys(), (term) => this.termIdFor('words', term)).sort();
+    this.documents.push({ id, fields, titleWordIds });
     this.ensureCapacity(this.documents.length);
     this.normEpochs[documentNumber] = staleEpoch;
     this.documentNumbersById.set(id, documentNumber);
@@ -129,6 +132,33 @@ export class LexicalIndex {
       const weights = Float64Array.from(termIds, (termId, i) => frequencies[i]! * this.idf(termId));
       return { termIds, weights, norm: Math.sqrt(weights.reduce((sum, weight) => sum + weight * weight, 0)) };
     });
+  }
+
+  /**
+   * A ticket's title terms in the `words` vocabulary, each weighted by its IDF there (presence, not
+   * frequency), to measure how much of one ticket's title another ticket's report mentions. `total` also
+   * counts terms no indexed document holds: they are part of what the title says.
+   */
+  titleTerms(ticket: AnalyzedTicket): WeightedTerms {
+    const entries: { termId: number; weight: number }[] = [];
+    let total = 0;
+    for (const term of ticket.title.keys()) {
+      const termId = this.termIdsByKey.get(termKey('words', term));
+      const weight = this.idf(termId);
+      total += weight;
+      if (termId !== undefined && this.documentFrequencies[termId]! > 0) entries.push({ termId, weight });
+    }
+    entries.sort((a, b) => a.termId - b.termId);
+    return { termIds: Int32Array.from(entries, (entry) => entry.termId), weights: Float64Array.from(entries, (entry) => entry.weight), total };
+  }
+
+  /** The title terms of an indexed document (see `titleTerms`), or undefined when it is not indexed. */
+  titleTermsOf(id: string): WeightedTerms | undefined {
+    const documentNumber = this.documentNumbersById.get(id);
+    const document = documentNumber === undefined ? undefined : this.documents[documentNumber];
+    if (document === undefined) return undefined;
+    const weights = Float64Array.from(document.titleWordIds, (termId) => this.idf(termId));
+    return { termIds: document.titleWordIds, weights, total: weights.reduce((sum, weight) => sum + weight, 0) };
   }
 
   /** The term a field's term id stands for (to explain a match). */

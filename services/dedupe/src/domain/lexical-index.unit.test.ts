@@ -96,4 +96,29 @@ describe('LexicalIndex', () => {
     titleOnly.upsert('b', analyzeTicket({ title: 'printer offline', description: 'search' }));
     expect(titleOnly.search(titleOnly.vectorize(ticket('printer')), 5).map((c) => c.id)).toEqual(['b']);
   });
+
+  it('lists a title’s terms in the words vocabulary, weighted by IDF, unseen terms counting in the total only', () => {
+    const index = indexOf({ a: 'printer jams', b: 'printer offline', c: 'login fails' });
+    const query = index.titleTerms(ticket('printer smokes'));
+    const [printer] = query.termIds;
+    expect(query.termIds).toHaveLength(1);
+    expect(index.termOf(printer!)).toBe('printer');
+    expect(index.vectorsOf('a')!.words.termIds).toContain(printer);
+    const idfOf = (documentFrequency: number) => Math.log((3 + 1) / (documentFrequency + 1)) + 1;
+    expect(query.weights[0]).toBeCloseTo(idfOf(2), 10);
+    expect(query.total).toBeCloseTo(idfOf(2) + idfOf(0), 10);
+  });
+
+  it('keeps the title terms of each indexed document, under the current IDF', () => {
+    const index = new LexicalIndex(wordsOnly);
+    index.upsert('a', analyzeTicket({ title: 'printer jams', description: 'paper tray' }));
+    index.upsert('b', analyzeTicket({ title: 'login fails', description: 'printer' }));
+    const terms = index.titleTermsOf('a')!;
+    expect([...terms.termIds].map((termId) => index.termOf(termId)).sort()).toEqual(['jam', 'printer']);
+    expect(terms.total).toBeCloseTo(terms.weights.reduce((sum, weight) => sum + weight, 0), 10);
+    const printerWeight = terms.weights[[...terms.termIds].findIndex((termId) => index.termOf(termId) === 'printer')];
+    expect(printerWeight).toBeLessThan(Math.max(...terms.weights));
+    index.remove('a');
+    expect(index.titleTermsOf('a')).toBeUndefined();
+  });
 });

@@ -21,6 +21,16 @@ export interface MatchSignals {
   readonly lexicalRank: number;
   /** `lexical` minus the best other candidate's: positive only for a clear first place. */
   readonly lexicalMargin: number;
+  /**
+   * How far `lexical` stands above the query's other candidates, in units of their spread (standard
+   * deviation plus a floor), within ±10. A duplicate stands out from the crowd; a report that merely shares
+   * a template or a topic with many tickets does not. 0 when there are too few other candidates to tell.
+   */
+  readonly lexicalStandout: number;
+  /** The share of the query's title, by term weight (IDF), that the candidate's report mentions, 0..1. */
+  readonly queryTitleCoverage: number;
+  /** The share of the candidate's title, by term weight (IDF), that the query's report mentions, 0..1. */
+  readonly candidateTitleCoverage: number;
   /** Days between the two tickets' creation, when both times are known. */
   readonly daysApart?: number;
   /** Cosine of the two sentence embeddings, when an embedding provider is configured. */
@@ -46,6 +56,34 @@ export function fieldSimilarities(query: FieldVectors, candidate: FieldVectors, 
   const byField = { title, words, identifiers, bigrams };
   const lexical = fieldNames.reduce((sum, field) => sum + weights[field] * byField[field], 0);
   return { lexical: Math.min(1, lexical), ...byField };
+}
+
+// Below this many other candidates their mean and spread say little, so no candidate is said to stand out.
+const minimumOthersForStandout = 5;
+// The spread never counts as less than this, so a candidate among near-identical weak ones (all about 0.02)
+// does not stand out merely for scoring 0.1.
+const standoutSpreadFloor = 0.05;
+const standoutLimit = 10;
+
+/**
+ * `lexicalStandout` for each of a query's candidates, given all of their `lexical` scores: how many spreads
+ * each lies above the mean of the others (see `MatchSignals.lexicalStandout`).
+ *
+ * @example lexicalStandouts([0.6, 0.1, 0.1, 0.1, 0.1, 0.1])[0] // (0.6 - 0.1) / (0 + 0.05) = 10
+ */
+export function lexicalStandouts(scores: readonly number[]): number[] {
+  const others = scores.length - 1;
+  if (others < minimumOthersForStandout) return scores.map(() => 0);
+  const sum = scores.reduce((total, score) => total + score, 0);
+  // Two passes per candidate (a pool is a few dozen): the one-pass variance formula loses the spread of
+  // near-equal scores to rounding.
+  return scores.map((score, position) => {
+    const mean = (sum - score) / others;
+    let squares = 0;
+    for (const [i, other] of scores.entries()) if (i !== position) squares += (other - mean) ** 2;
+    const standout = (score - mean) / (Math.sqrt(squares / others) + standoutSpreadFloor);
+    return Math.max(-standoutLimit, Math.min(standoutLimit, standout));
+  });
 }
 
 const millisecondsPerDay = 86_400_000;

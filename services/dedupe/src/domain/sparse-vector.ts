@@ -5,6 +5,13 @@ export interface SparseVector {
   readonly norm: number;
 }
 
+/** A set of terms (ids ascending) with a weight each, and the total weight of all terms, listed or not. */
+export interface WeightedTerms {
+  readonly termIds: Int32Array;
+  readonly weights: Float64Array;
+  readonly total: number;
+}
+
 export const emptySparseVector: SparseVector = { termIds: new Int32Array(0), weights: new Float64Array(0), norm: 0 };
 
 /** Cosine similarity in 0..1 (weights are non-negative); 0 when either vector is empty. */
@@ -42,4 +49,26 @@ export function sharedTermIds(a: SparseVector, b: SparseVector): number[] {
     else j += 1;
   }
   return shared.sort((x, y) => y.contribution - x.contribution).map((entry) => entry.termId);
+}
+
+/**
+ * The share of the terms' total weight held by terms the vector also has, 0..1 (0 for no terms): how much
+ * of one text another mentions, whatever else either says.
+ */
+export function coverage(terms: WeightedTerms, vector: SparseVector): number {
+  if (terms.total === 0) return 0;
+  let covered = 0;
+  let i = 0;
+  let j = 0;
+  while (i < terms.termIds.length && j < vector.termIds.length) {
+    const left = terms.termIds[i]!;
+    const right = vector.termIds[j]!;
+    if (left === right) {
+      covered += terms.weights[i]!;
+      i += 1;
+      j += 1;
+    } else if (left < right) i += 1;
+    else j += 1;
+  }
+  return Math.min(1, covered / terms.total);
 }

@@ -66,6 +66,8 @@ for (let start = 0; start < ticketCount; start += 10_000) {
   const response = await fetch(`${url}/api/tickets/import`, { method: 'POST', headers, body: JSON.stringify(batch) });
   const report = (await response.json()) as { created: number; failed: number };
   if (report.failed > 0) throw new Error(`import failed: ${JSON.stringify(report).slice(0, 500)}`);
+  const loaded = start + batch.length;
+  console.info(`  imported ${loaded} (${Math.round(loaded / ((Date.now() - loadStarted) / 1000))} tickets/s)`);
 }
 console.info(`loaded ${ticketCount} tickets through the import API in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`);
 
@@ -77,6 +79,7 @@ while ((await pendingOutbox()) > 0) await new Promise((resolve) => setTimeout(re
 // Let the consumers (dedupe indexing, triage learning) finish with the import before measuring the API.
 const sqs = new SQSClient({ endpoint: `http://127.0.0.1:${ports.sqs}`, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
 const queueUrls = (await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? [];
+let lastProgress = Date.now();
 for (let idleChecks = 0; idleChecks < 3; ) {
   let pending = 0;
   for (const QueueUrl of queueUrls.filter((url) => !url.endsWith('-dlq'))) {
@@ -84,9 +87,13 @@ for (let idleChecks = 0; idleChecks < 3; ) {
     pending += Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
   }
   idleChecks = pending === 0 ? idleChecks + 1 : 0;
+  if (Date.now() - lastProgress > 30_000) {
+    lastProgress = Date.now();
+    console.info(`  consumers: ${pending} messages still queued or in flight`);
+  }
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
-console.info(`consumers caught up ${((Date.now() - loadStarted) / 1000).toFixed(1)} s after the import started`);
+console.info(`consumers caught up ${((Date.now() - loadStarted) / 1000).toFixed(1)} s after the import started; server RSS ${Math.round(await serverRssMiB())} MiB`);
 
 async function run(title: string, options: autocannon.Options) {
   const result = await autocannon({ connections: 20, duration, ...options });

@@ -4,6 +4,8 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { HnswVectorIndex } from '../../services/dedupe/src/adapters/hnsw-vector-index';
 import { DuplicateDetector } from '../../services/dedupe/src/domain/duplicate-detector';
 import { topK } from '../../services/dedupe/src/domain/top-k';
@@ -72,6 +74,16 @@ function percentile(values: readonly number[], p: number): number {
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
+// Resident memory also counts garbage not yet collected; after a full collection, heap plus typed arrays and
+// other memory held outside the heap is what a structure keeps.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+function retainedBytes(): number {
+  collectGarbage();
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
+}
+
 async function benchVectors(size: number): Promise<void> {
   const draw = seededRandom(size);
   const vectorOf = embeddingLikeVectors(42);
@@ -133,19 +145,21 @@ function syntheticTickets(size: number) {
 
 function benchLexical(size: number): void {
   const tickets = syntheticTickets(size + latencyQueries);
+  const retainedBefore = retainedBytes();
   const detector = new DuplicateDetector();
   const rssBefore = process.memoryUsage().rss;
   const buildStarted = performance.now();
   for (const ticket of tickets.slice(0, size)) detector.upsert(ticket);
   const buildSeconds = (performance.now() - buildStarted) / 1000;
   const memory = process.memoryUsage().rss - rssBefore;
+  const retained = retainedBytes() - retainedBefore;
   const latencies = tickets.slice(size).map((ticket) => {
     const started = performance.now();
     detector.findSimilar(ticket, k);
     return performance.now() - started;
   });
   console.log(
-    `\nlexical detector, ${size} synthetic tickets: build ${buildSeconds.toFixed(1)} s, resident +${megabytes(memory)}; ` +
+    `\nlexical detector, ${size} synthetic tickets: build ${buildSeconds.toFixed(1)} s, resident +${megabytes(memory)}, retained +${megabytes(retained)}; ` +
       `findSimilar(k=${k}) p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p95 ${percentile(latencies, 0.95).toFixed(2)} ms`,
   );
 }

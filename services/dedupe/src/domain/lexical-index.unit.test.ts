@@ -90,6 +90,17 @@ describe('LexicalIndex', () => {
     expect(ids(index, 'number47')).toEqual(['t47']);
   });
 
+  it('weights a term by its count however large, 1 + ln(count) held to 32 bits', () => {
+    const index = new LexicalIndex(wordsOnly);
+    index.upsert('a', analyzeTicket({ title: 'printer', description: `${'printer '.repeat(299)}${'jam '.repeat(254)}` }));
+    index.upsert('b', ticket('login fails'));
+    const vectors = index.vectorsOf('a')!;
+    const idf = Math.log(3 / 2) + 1;
+    expect(weightOf(vectors, index, 'printer')).toBe(Math.fround(1 + Math.log(300)) * idf);
+    expect(weightOf(vectors, index, 'jam')).toBe(Math.fround(1 + Math.log(254)) * idf);
+    expect(index.search(index.vectorize(ticket('printer jam')), 5).map((candidate) => candidate.id)).toEqual(['a']);
+  });
+
   it('weights fields as configured', () => {
     const titleOnly = new LexicalIndex({ title: 1, words: 0, identifiers: 0, bigrams: 0 });
     titleOnly.upsert('a', analyzeTicket({ title: 'slow search', description: 'printer' }));

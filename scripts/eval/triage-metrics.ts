@@ -4,9 +4,12 @@ export interface ClassificationScore {
   readonly count: number;
 }
 
-/** Accuracy and macro-F1 (unweighted mean of per-label F1 over every label seen in gold or predicted). */
-export function scoreClassification(pairs: readonly { gold: string; predicted: string }[]): ClassificationScore {
-  const labels = new Set(pairs.flatMap((p) => [p.gold, p.predicted]));
+/**
+ * Accuracy and macro-F1 (unweighted mean of per-label F1 over every label seen in gold or predicted, or over
+ * `labels` when given: e.g. the gold labels, so that tickets with no answer count as misses of their own label
+ * without adding a pseudo-label whose F1 of 0 would drag the mean down).
+ */
+export function scoreClassification(pairs: readonly { gold: string; predicted: string }[], labels: ReadonlySet<string> = new Set(pairs.flatMap((p) => [p.gold, p.predicted]))): ClassificationScore {
   let f1Sum = 0;
   for (const label of labels) {
     let truePositives = 0;

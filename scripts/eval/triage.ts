@@ -7,7 +7,8 @@
  * the first 32 bits of sha256(id) mod 100 < 30, else learned from. Learned rows go through `learn()` one at
  * a time in creation order (as an import and later corrections would feed it), and scored rows through
  * `triage()` without their labels; no scored row is ever learned from. With `--held-out FILE` every dev row
- * is learned from and every row of FILE is scored instead.
+ * is learned from and every row of FILE is scored instead. Choose hyper-parameters with
+ * scripts/eval/triage-cv.ts (cross-validation inside the learned rows), not with this script's figures.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -129,7 +130,7 @@ export function isScored(id: string, salt = ''): boolean {
   return createHash('sha256').update(id + salt).digest().readUInt32BE(0) % 100 < scoredPercent;
 }
 
-function createdTime(row: TicketRow): number {
+export function createdTime(row: TicketRow): number {
   return Date.parse(row.created.replace(/^(\d{4})\/(\d{1,2})\/(\d{1,2})$/, '$1-$2-$3')) || 0;
 }
 

@@ -52,6 +52,54 @@ describe('TriageService', () => {
     expect(triage.learnFrom(ticketUpdated(corrected, [{ field: 'category', from: 'access', to: 'billing' }], { type: 'user', id: 'grace' }))).toBe(false);
   });
 
+  describe('when the queue delivers events out of order', () => {
+    const pending = { status: 'pending' as const, priority: null, category: null, confidence: null, estimatedResolutionHours: null, recommendedSteps: [], model: null, completedAt: null };
+    const opened = () => ticketCreated({ id: 'N-1', title: 'Refund for double charge', description: 'Need a refund', category: 'billing', priority: 'high', triage: pending }, { type: 'user', id: 'agent-ann' });
+    const triaged = (created: ReturnType<typeof opened>) => ({ ...created.data.ticket, version: 2, triage: { ...pending, status: 'completed' as const } });
+
+    it('keeps what a person said when the agent’s later update overtakes it', () => {
+      const { model, triage } = service();
+      const created = opened();
+      triage.learnFrom(ticketUpdated(triaged(created), [{ field: 'triage', from: null, to: null }], { type: 'agent', id: 'workflow' }));
+
+      expect(triage.learnFrom(created)).toBe(true);
+
+      expect(model.example('N-1')).toMatchObject({ category: 'billing', priority: 'high' });
+    });
+
+    it('never lets an older label undo a newer correction', () => {
+      const { model, triage } = service();
+      const created = opened();
+      const corrected = { ...triaged(created), version: 3, category: 'access' };
+      triage.learnFrom(ticketUpdated(corrected, [{ field: 'category', from: 'billing', to: 'access' }], { type: 'user', id: 'grace' }));
+
+      triage.learnFrom(created);
+
+      expect(model.example('N-1')).toMatchObject({ category: 'access', priority: 'high' });
+    });
+
+    it('does not bring back a deleted ticket from a late creation', () => {
+      const { model, triage } = service();
+      const created = opened();
+      triage.learnFrom(ticketDeleted({ ...created.data.ticket, version: 2 }));
+
+      expect(triage.learnFrom(created)).toBe(false);
+
+      expect(model.size).toBe(0);
+    });
+  });
+
+  it('stops learning labels a person cleared', () => {
+    const { model, triage } = service();
+    const created = imported(history[0], 0);
+    triage.learnFrom(created);
+    const cleared = { ...created.data.ticket, priority: null, category: null, version: 2 };
+
+    triage.learnFrom(ticketUpdated(cleared, [{ field: 'priority', from: 'medium', to: null }, { field: 'category', from: 'billing', to: null }], { type: 'user', id: 'grace' }));
+
+    expect(model.size).toBe(0);
+  });
+
   it('forgets a deleted ticket', () => {
     const { model, triage } = service();
     const created = imported(history[0], 0);

@@ -17,8 +17,14 @@ export interface TicketLabels {
 
 export interface LearningState {
   labels: Record<string, TicketLabels>;
-  /** The highest ticket version learned from per ticket: redelivered or older events change nothing. */
+  /** The highest ticket version seen per ticket: the ticket's text and resolution come from that one only. */
   versions: Record<string, number>;
+  /**
+   * Per ticket and label, the version of the event that last said it. Queues may deliver events out of order,
+   * so a label is taken from an older event than the newest seen, unless a newer event already said that label
+   * (optional: states saved before it have none).
+   */
+  labelVersions?: Record<string, { priority?: number; category?: number }>;
 }
 
 export interface TriageStorage {
@@ -79,6 +85,8 @@ export class TriageService {
         const { id, version } = event.data.ticket;
         if ((this.state.versions[id] ?? 0) >= version) return false;
         this.state.versions[id] = version;
+        // A late label from before the deletion must not bring the ticket back.
+        (this.state.labelVersions ??= {})[id] = { priority: Number.MAX_SAFE_INTEGER, category: Number.MAX_SAFE_INTEGER };
         delete this.state.labels[id];
         this.model.forget(id);
         this.storage.changed();
@@ -97,24 +105,46 @@ export class TriageService {
     }
   }
 
-  /** Merges what a person said into the ticket's labels and (re)teaches the model if it has any. */
+  /**
+   * Merges what a person said into the ticket's labels and (re)teaches the model if it has any. The newest
+   * event seen gives the text and resolution; each label comes from the newest event that said it, whatever
+   * order they arrive in (an agent's update overtaking the person's creation must not lose the labels).
+   */
   private remember(ticket: TicketSnapshot, said: { priority?: Priority | null; category?: string | null }): boolean {
-    if ((this.state.versions[ticket.id] ?? 0) >= ticket.version) return false;
-    this.state.versions[ticket.id] = ticket.version;
+    const newest = ticket.version > (this.state.versions[ticket.id] ?? 0);
+    const saidAt = { ...this.state.labelVersions?.[ticket.id] };
     const labels: TicketLabels = { ...this.state.labels[ticket.id] };
-    if (said.priority !== undefined) labels.priority = said.priority ?? undefined;
-    if (said.category !== undefined) labels.category = said.category ?? undefined;
-    const resolutionHours = ticket.status === 'resolved' || ticket.status === 'closed' ? hoursBetween(ticket.createdAt, ticket.resolvedAt) : undefined;
-    if (resolutionHours !== undefined && ticket.duplicateOf === null) labels.resolutionHours = resolutionHours;
+    let relabelled = false;
+    if (said.priority !== undefined && (saidAt.priority ?? 0) < ticket.version) {
+      labels.priority = said.priority ?? undefined;
+      saidAt.priority = ticket.version;
+      relabelled = true;
+    }
+    if (said.category !== undefined && (saidAt.category ?? 0) < ticket.version) {
+      labels.category = said.category ?? undefined;
+      saidAt.category = ticket.version;
+      relabelled = true;
+    }
+    if (!newest && !relabelled) return false;
+    if (relabelled) (this.state.labelVersions ??= {})[ticket.id] = saidAt;
+    if (newest) {
+      this.state.versions[ticket.id] = ticket.version;
+      const resolutionHours = ticket.status === 'resolved' || ticket.status === 'closed' ? hoursBetween(ticket.createdAt, ticket.resolvedAt) : undefined;
+      if (resolutionHours !== undefined && ticket.duplicateOf === null) labels.resolutionHours = resolutionHours;
+    }
     if (labels.priority === undefined && labels.category === undefined && labels.resolutionHours === undefined) {
+      delete this.state.labels[ticket.id];
+      this.model.forget(ticket.id);
       this.storage.changed();
       return false;
     }
     this.state.labels[ticket.id] = labels;
+    // An older event brings labels only: the text stays that of the newest version the model has.
+    const text = newest ? ticket : (this.model.example(ticket.id) ?? ticket);
     const example: LabelledExample = {
       id: ticket.id,
-      title: ticket.title,
-      description: ticket.description,
+      title: text.title,
+      description: text.description,
       ...(labels.priority ? { priority: labels.priority } : {}),
       ...(labels.category ? { category: labels.category } : {}),
       ...(labels.resolutionHours !== undefined ? { resolutionHours: labels.resolutionHours } : {}),

@@ -29,15 +29,16 @@ describe('FeatureSpace', () => {
     expect(Array.from(vector.indices).every((index, i, all) => i === 0 || index > all[i - 1]!)).toBe(true);
   });
 
+  // Every ticket has some cues (its length, its question marks), so an unknown text keeps only those of an empty one.
   it('drops terms it has never seen', () => {
-    expect(space.vectorize(ticket('zebra quokka')).indices).toHaveLength(0);
-    expect(space.vectorize(ticket('printer')).indices.length).toBeGreaterThan(0);
+    expect(space.vectorize(ticket('zebra quokka'))).toEqual(space.vectorize(ticket('')));
+    expect(space.vectorize(ticket('printer'))).not.toEqual(space.vectorize(ticket('')));
   });
 
   it('drops terms seen only once when the history is large enough', () => {
-    const weights = { ...defaultFeatureWeights, pruneFrom: 3 };
-    expect(FeatureSpace.fit(documents, 0, weights).vectorize(ticket('invoice')).indices).toHaveLength(0);
-    expect(FeatureSpace.fit(documents, 0, weights).vectorize(ticket('printer')).indices.length).toBeGreaterThan(0);
+    const pruned = FeatureSpace.fit(documents, 0, { ...defaultFeatureWeights, pruneFrom: 3 });
+    expect(pruned.vectorize(ticket('invoice'))).toEqual(pruned.vectorize(ticket('')));
+    expect(pruned.vectorize(ticket('printer'))).not.toEqual(pruned.vectorize(ticket('')));
   });
 
   it('places tickets that share words closer than tickets that do not', () => {

@@ -45,4 +45,33 @@ describe('LinearSvm', () => {
     const again = LinearSvm.train(samples, 5, training);
     expect(Array.from(again.probabilities(samples[0]!.vector))).toEqual(Array.from(svm.probabilities(samples[0]!.vector)));
   });
+
+  describe('over ordered labels', () => {
+    // Two features trade off as the level rises: low is all "calm", critical all "alarm".
+    const level = (alarm: number) => vector({ 0: 1 - alarm + 0.01, 1: alarm + 0.01 });
+    const ordered = [
+      ...[0, 0.05, 0.1].map((a) => ({ vector: level(a), label: 'low' })),
+      ...[0.3, 0.35, 0.4].map((a) => ({ vector: level(a), label: 'medium' })),
+      ...[0.6, 0.65, 0.7].map((a) => ({ vector: level(a), label: 'high' })),
+      ...[0.9, 0.95, 1].map((a) => ({ vector: level(a), label: 'critical' })),
+    ];
+    const order = ['low', 'medium', 'high', 'critical'];
+    const ordinal = LinearSvm.trainOrdinal(ordered, 2, training, order);
+    const likeliest = (p: Float64Array) => ordinal.labels[p.indexOf(Math.max(...p))];
+
+    it('keeps the given order of the labels it has seen, not their alphabetical one', () => {
+      expect(ordinal.labels).toEqual(order);
+      expect(LinearSvm.trainOrdinal(ordered.filter((s) => s.label !== 'high'), 2, training, order).labels).toEqual(['low', 'medium', 'critical']);
+    });
+
+    it('gives probabilities that sum to one, and rises through the levels as the evidence does', () => {
+      const answers = [0, 0.35, 0.65, 1].map((a) => {
+        const probabilities = ordinal.probabilities(level(a));
+        expect(probabilities.reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 9);
+        expect(probabilities.every((p) => p >= 0 && p <= 1)).toBe(true);
+        return likeliest(probabilities);
+      });
+      expect(answers).toEqual(order);
+    });
+  });
 });

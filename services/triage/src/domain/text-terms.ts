@@ -1,4 +1,5 @@
 import { fnv1a, fnvStep } from './hashing';
+import { textCues } from './text-cues';
 import type { TicketText } from './types';
 import { wordTokens } from './tokens';
 
@@ -11,7 +12,7 @@ export interface TermCounts {
   readonly counts: Float32Array;
 }
 
-export const termBlocks = ['titleWords', 'words', 'chars'] as const;
+export const termBlocks = ['titleWords', 'words', 'chars', 'cues'] as const;
 export type TermBlock = (typeof termBlocks)[number];
 
 const blockSpan = 2 ** 32;
@@ -24,7 +25,7 @@ const charGramTextLimit = 3000;
 
 /**
  * Hashed unigram+bigram counts of the title (templates such as "[Bug]" live there) and of title+description,
- * plus word-bounded character 3-5-grams of title+description.
+ * word-bounded character 3-5-grams of title+description, and the ticket's `textCues`.
  */
 export function extractTerms(ticket: Pick<TicketText, 'title' | 'description'>): TermCounts {
   const terms = new Map<number, number>();
@@ -34,6 +35,7 @@ export function extractTerms(ticket: Pick<TicketText, 'title' | 'description'>):
   addTitleShape(terms, 0, ticket.title, titleWords);
   addWordGrams(terms, 1, words);
   addCharGrams(terms, 2, wordTokens(`${ticket.title}\n${ticket.description.slice(0, charGramTextLimit)}`));
+  for (const cue of textCues(ticket.title, ticket.description)) add(terms, 3, fnv1a(cue));
   return { keys: Float64Array.from(terms.keys()), counts: Float32Array.from(terms.values()) };
 }
 

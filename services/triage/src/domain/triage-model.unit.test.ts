@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { labelledTickets } from '../../test/labelled-tickets';
-import { TriageModel, type TriageModelSnapshot, defaultTriageModelOptions } from './triage-model';
+import { TriageModel, type TriageModelSnapshot, defaultTriageModelOptions, medianLevel } from './triage-model';
 import type { LabelledExample, TicketText } from './types';
 
 const ticket = (title: string, description = ''): TicketText => ({ id: `new-${title}`, title, description });
@@ -40,6 +40,31 @@ describe('TriageModel', () => {
     const corrected = model.triage(recurrence);
     expect(corrected.category).toBe('access');
     expect(corrected.neighbours[0]?.ticketId).toBe('r-1');
+  });
+
+  it('recognises a question by how it asks, even in words its history never used for one', () => {
+    const asked = ['How do I configure the proxy', 'How can I change the colour theme', 'Is there a way to hide the sidebar', 'Any idea how to reset my settings', 'Is it possible to pin a tab', 'How should I set the default font'];
+    const wanted = ['Add export of reports to CSV', 'Support exporting reports as PDF', 'Add a dark colour theme', 'Allow pinning reports to the home page', 'Add keyboard shortcuts for reports', 'Support scheduled report exports'];
+    const broken = ['Report export crashes with an error', 'Sidebar flickers after the update', 'Proxy settings are lost on restart', 'Font rendering broken in reports', 'Tabs close unexpectedly', 'Theme resets to default on start'];
+    const model = new TriageModel();
+    model.learnMany(
+      [...asked.map((title) => [title, 'question']), ...wanted.map((title) => [title, 'feature']), ...broken.map((title) => [title, 'bug'])].map(([title, category], i) => ({
+        id: `gh-${i}`,
+        title: title!,
+        description: '',
+        category: category!,
+      })),
+    );
+
+    // Its topic words lean to a feature request ("keyboard shortcuts"); "not sure whether" is how people ask.
+    expect(model.triage(ticket('Not sure whether keyboard shortcuts work in the sidebar')).category).toBe('question');
+  });
+
+  it('reads priority as ordered levels: the median level, not the likeliest one', () => {
+    expect(medianLevel([0.4, 0.2, 0.1, 0.3])).toBe(1);
+    expect(medianLevel([0.6, 0.2, 0.1, 0.1])).toBe(0);
+    expect(medianLevel([0.1, 0.1, 0.2, 0.6])).toBe(3);
+    expect(medianLevel([0.25, 0.25, 0.25, 0.25])).toBe(1);
   });
 
   it('forgets a ticket entirely', () => {

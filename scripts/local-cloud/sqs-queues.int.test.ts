@@ -25,6 +25,17 @@ describe('local SQS', () => {
     expect(new URL(sqs.server.address).hostname).toBe('127.0.0.1');
   });
 
+  it('accepts characters beyond the basic plane, as SQS does (our fauxqs patch), and still refuses control characters', async () => {
+    sqs = await startLocalSqs({ region: 'us-east-1' });
+    const client = new SQSClient({ endpoint: sqs.endpoint, region: 'us-east-1' });
+    const QueueUrl = (await provisionQueues(client, [queue('tickets')])).get('arn:aws:sqs:us-east-1:000000000000:tickets')!;
+    const body = JSON.stringify({ title: 'DevTools crashes 🐛 on 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 names' });
+    await client.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+    const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
+    expect(Messages.map((message) => message.Body)).toEqual([body]);
+    await expect(client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'bell \u0007' }))).rejects.toThrow();
+  });
+
   it('creates dead-letter queues before the queues that name them', async () => {
     sqs = await startLocalSqs({ region: 'us-east-1' });
     const client = new SQSClient({ endpoint: sqs.endpoint, region: 'us-east-1' });

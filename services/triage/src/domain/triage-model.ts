@@ -27,6 +27,12 @@ export interface TriageModelOptions {
   /** Cap on the confidence of a decision not yet learned. */
   readonly coldStartConfidence: number;
   /**
+   * The linear model is fitted on at most this many labelled tickets, the most recently learned: a refit
+   * costs time in proportion (about 1.5 s per thousand on one core) and blocks while it runs, so it must stay
+   * bounded however large the history grows. The neighbour memory keeps every example.
+   */
+  readonly maxFittedExamples: number;
+  /**
    * Priority as ordered levels: one threshold classifier between each pair of adjacent levels, and the level
    * where the cumulative probability reaches one half (the median), instead of the likeliest level.
    */
@@ -49,6 +55,7 @@ export const defaultTriageModelOptions: TriageModelOptions = {
   minLabelledExamples: 10,
   refitAfterChangedShare: 0.1,
   coldStartConfidence: 0.3,
+  maxFittedExamples: 10_000,
   ordinalPriority: true,
 };
 
@@ -209,10 +216,12 @@ export class TriageModel {
     stored.forEach((s, i) => this.index.set(s.example.id, vectors[i]!));
     this.heads = {};
     for (const head of ['priority', 'category'] as const) {
-      const samples = stored.flatMap((s, i) => {
-        const label = labelOf(s.example, head);
-        return label === undefined ? [] : [{ vector: vectors[i]!, label }];
-      });
+      const samples = stored
+        .flatMap((s, i) => {
+          const label = labelOf(s.example, head);
+          return label === undefined ? [] : [{ vector: vectors[i]!, label }];
+        })
+        .slice(-this.options.maxFittedExamples);
       if (samples.length >= this.options.minLabelledExamples && new Set(samples.map((s) => s.label)).size >= 2) {
         this.heads[head] =
           head === 'priority' && this.options.ordinalPriority

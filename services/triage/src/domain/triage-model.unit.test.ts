@@ -67,6 +67,16 @@ describe('TriageModel', () => {
     expect(medianLevel([0.25, 0.25, 0.25, 0.25])).toBe(1);
   });
 
+  it('fits the linear model on the most recently learned tickets only, so a refit stays bounded', () => {
+    const model = new TriageModel({ ...defaultTriageModelOptions, maxFittedExamples: 12, neighbourVoteWeight: 0 });
+    const old = labelledTickets.filter((example) => example.category === 'billing').slice(0, 6);
+    const recent = labelledTickets.filter((example) => example.category !== 'billing').slice(0, 12);
+    model.learnMany([...old, ...recent]);
+    expect(model.size).toBe(old.length + recent.length); // the neighbour memory still has every ticket
+    expect(model.triage(ticket('Refund the duplicate charge on my invoice')).category).not.toBe('billing');
+    expect(new TriageModel({ ...defaultTriageModelOptions, neighbourVoteWeight: 0 }).options.maxFittedExamples).toBe(10_000);
+  });
+
   it('forgets a ticket entirely', () => {
     const model = trained();
     const unique: LabelledExample = { id: 'lab-1', title: 'Centrifuge rotor imbalance alarm', description: 'The centrifuge rotor imbalance alarm sounds.', category: 'lab equipment' };

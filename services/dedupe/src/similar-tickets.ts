@@ -14,6 +14,11 @@ export interface SemanticSearch {
   readonly vectors: VectorIndex;
   /** How many nearest neighbours by embedding join the lexical candidates. */
   readonly neighbours?: number;
+  /**
+   * Told when the embedding provider or vector index fails during a lookup; the lookup then goes on with
+   * the lexical candidates alone (scored by the lexical calibration), rather than failing the workflow.
+   */
+  readonly onUnavailable?: (error: unknown) => void;
 }
 
 // As many as the lexical candidates the embedding calibration models were fitted with.
@@ -65,8 +70,14 @@ export class SimilarTickets {
     if (this.semantic === undefined) return {};
     const text = 'title' in query ? query : this.detector.get(query.ticketId);
     if (text === undefined) return {};
-    const vector = await this.embed(this.semantic, text);
-    const matches = await this.semantic.vectors.query(vector, this.semantic.neighbours ?? defaultNeighbours);
+    let matches;
+    try {
+      const vector = await this.embed(this.semantic, text);
+      matches = await this.semantic.vectors.query(vector, this.semantic.neighbours ?? defaultNeighbours);
+    } catch (error) {
+      this.semantic.onUnavailable?.(error);
+      return {};
+    }
     const excluded = 'ticketId' in query ? query.ticketId : undefined;
     const semanticNeighbours = matches
       .filter((match) => match.id !== excluded)

@@ -170,7 +170,11 @@ export class SemanticSearchUpkeep {
     private readonly open: () => Promise<VectorIndex>,
     private readonly options: SemanticSearchUpkeepOptions,
   ) {
-    this.search = { embeddings, vectors: new OpeningVectorIndex(() => this.index(), () => this.opened?.size ?? 0) };
+    this.search = {
+      embeddings,
+      vectors: new OpeningVectorIndex(() => this.index(), () => this.opened?.size ?? 0),
+      onUnavailable: (error) => options.logger.warn('semantic search failed; this lookup uses lexical candidates only', { error }),
+    };
   }
 
   /** Opens the index; resolves once any restore it needed is done, with how many tickets were re-embedded. */

@@ -76,3 +76,16 @@ export function createLambdaInvoker(functions: Map<string, LoadedFunction>) {
     return fn.handler(payload, lambdaContext(fn.spec));
   };
 }
+
+/**
+ * Calls each distinct `dispose` the function modules export (a module shared by several functions counts
+ * once), so what they hold open (database clients, timers) closes with the local cloud. Lambda has no such
+ * hook; a container's connections simply end with it.
+ */
+export async function disposeFunctions(functions: Iterable<LoadedFunction>): Promise<void> {
+  const disposers = new Set<() => Promise<void>>();
+  for (const fn of functions) {
+    if (typeof fn.module.dispose === 'function') disposers.add(fn.module.dispose as () => Promise<void>);
+  }
+  await Promise.all([...disposers].map((dispose) => dispose()));
+}

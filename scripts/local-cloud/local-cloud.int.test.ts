@@ -121,7 +121,10 @@ describe('the local cloud', () => {
     await eventually(() => cloud.bus.stats().delivered > 0 && probe.received.length > 0);
     await new Promise((resolve) => setTimeout(resolve, 300));
 
+    const disposalsBefore = probe.disposals;
     await cloud.stop();
+    // The probe's functions share one module: its `dispose` runs once per stop, after the last invocation.
+    expect(probe.disposals).toBe(disposalsBefore + 1);
     probe.failing.delete(pending.id);
     cloud = await start();
 

@@ -16,7 +16,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { provisionTables, startLocalDynamoDb } from './dynamodb';
 import { LocalEventBus, sqsTarget, type EventTarget } from './eventbridge/bus';
 import { startLocalEventBridge } from './eventbridge/server';
-import { applyFunctionEnvironment, createLambdaInvoker, lambdaContext, loadFunctions, type LoadedFunction } from './functions';
+import { applyFunctionEnvironment, createLambdaInvoker, disposeFunctions, lambdaContext, loadFunctions, type LoadedFunction } from './functions';
 import { createGateway } from './gateway';
 import { startEmbeddedMongoThread } from './mongo/thread';
 import { PortBook } from './ports';
@@ -165,6 +165,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     const functions = await loadFunctions(wiring.functions);
     invoke = createLambdaInvoker(functions);
+    // Runs after the pollers, schedules and HTTP server stopped (stops run in reverse), before the emulators.
+    stops.push(() => disposeFunctions(functions.values()));
 
     const targetFor = (target: RuleTargetSpec): EventTarget => {
       const [, , service] = target.arn.split(':');

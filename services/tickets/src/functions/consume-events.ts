@@ -15,3 +15,5 @@ export const handler = createEventConsumer({
     await apply(event);
   },
 });
+
+export { dispose } from './dependencies';

@@ -34,14 +34,26 @@ export const relay = new OutboxRelay(
 );
 
 let indexes: Promise<void> | undefined;
-/** Creates the indexes once per container; creating an existing index is a no-op. */
+/** Connects (again, after `dispose`) and creates the indexes once per container; creating an existing index is a no-op. */
 export function ready(): Promise<void> {
-  indexes ??= Promise.all([store.ensureIndexes(), idempotency.ensureIndexes()]).then(
-    () => undefined,
-    (error: unknown) => {
-      indexes = undefined;
-      throw error;
-    },
-  );
+  indexes ??= client
+    .connect()
+    .then(() => Promise.all([store.ensureIndexes(), idempotency.ensureIndexes()]))
+    .then(
+      () => undefined,
+      (error: unknown) => {
+        indexes = undefined;
+        throw error;
+      },
+    );
   return indexes;
+}
+
+/**
+ * Closes the container's MongoDB connections; the local cloud calls it on stop (see local-cloud/functions.ts).
+ * The next `ready()` connects again, for a local cloud restarted in the same process.
+ */
+export async function dispose(): Promise<void> {
+  indexes = undefined;
+  await client.close();
 }

@@ -5,3 +5,5 @@ import { idempotency, logger, ready, relay, store } from './dependencies';
 
 export const app = createTicketsApp({ store, idempotency, relay, logger, verifier: tokenVerifierFromEnv(), ready });
 export const handler = handle(app);
+
+export { dispose } from './dependencies';

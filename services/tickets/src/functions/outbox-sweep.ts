@@ -7,3 +7,5 @@ export async function handler(): Promise<void> {
   const run = await relay.flush();
   if (run.published > 0 || lagMs > 0) logger.info('outbox sweep', { published: run.published, tickets: run.tickets, lagMsBefore: lagMs });
 }
+
+export { dispose } from './dependencies';

@@ -33,5 +33,12 @@ export const tick = (event: unknown) => {
   return Promise.resolve();
 };
 
+/** How often the local cloud disposed of this module on stop. */
+export let disposals = 0;
+export function dispose(): Promise<void> {
+  disposals++;
+  return Promise.resolve();
+}
+
 export const app = new Hono().get('/api/probe/:name', (c) => c.json({ hello: c.req.param('name') }));
 export const handler = handle(app);

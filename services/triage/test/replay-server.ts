@@ -1,13 +1,11 @@
 /**
- * A local HTTP server (127.0.0.1, OS-assigned port) that replays scripted responses in order and records
- * every request, so provider tests run the real SDK clients against recorded API answers. The Bedrock Runtime
- * client speaks HTTP/2 (its default handler), so the server can too (cleartext, prior knowledge).
+ * The shared replay server (shared/src/testing/replay-server.ts) with a script: responses are queued with
+ * `reply` and answered in order, and each request is kept with its path decoded and its JSON body parsed.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
-import type { AddressInfo, Server as NetServer } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
+import { startReplayServer, type ReplayServer as SharedReplayServer } from '@cogdesk/shared/testing/replay-server';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -33,43 +31,25 @@ export function fixture(name: string): unknown {
 export class ReplayServer {
   readonly requests: RecordedRequest[] = [];
   readonly #script: ScriptedResponse[] = [];
-  readonly #timers = new Set<NodeJS.Timeout>();
-  readonly #sessions = new Set<Http2Session>();
-
-  private constructor(
-    private readonly server: NetServer,
-    private readonly http1?: HttpServer,
-  ) {}
+  #server: SharedReplayServer | undefined;
 
   static async start(options: { http2?: boolean } = {}): Promise<ReplayServer> {
-    const http1 = options.http2 ? undefined : createServer();
-    const server = http1 ?? createHttp2Server();
-    const replay = new ReplayServer(server, http1);
-    server.on('session', (session: Http2Session) => {
-      replay.#sessions.add(session);
-      session.on('close', () => replay.#sessions.delete(session));
-    });
-    server.on('request', (request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        replay.requests.push({
-          method: request.method ?? '',
-          path: decodeURIComponent(request.url ?? ''),
-          headers: request.headers,
-          body: text === '' ? undefined : (JSON.parse(text) as unknown),
-        });
-        replay.#answer(response);
+    const replay = new ReplayServer();
+    replay.#server = await startReplayServer((request) => {
+      replay.requests.push({
+        method: request.method,
+        path: decodeURIComponent(request.path),
+        headers: request.headers,
+        body: request.body === '' ? undefined : (JSON.parse(request.body) as unknown),
       });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const next = replay.#script.shift() ?? { status: 500, body: { message: `replay server: no scripted response for request ${replay.requests.length}` } };
+      return { status: next.status ?? 200, headers: { 'content-type': 'application/json', ...next.headers }, body: next.body, ...(next.delayMs ? { delayMs: next.delayMs } : {}) };
+    }, options);
     return replay;
   }
 
   get url(): string {
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    return this.#server!.url;
   }
 
   /** Queues responses, answered in order; a request beyond the script gets a 500 that names the gap. */
@@ -78,26 +58,7 @@ export class ReplayServer {
     return this;
   }
 
-  async stop(): Promise<void> {
-    for (const timer of this.#timers) clearTimeout(timer);
-    for (const session of this.#sessions) session.destroy();
-    this.http1?.closeAllConnections();
-    await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
-  }
-
-  #answer(response: ServerResponse | Http2ServerResponse): void {
-    const next = this.#script.shift() ?? { status: 500, body: { message: `replay server: no scripted response for request ${this.requests.length}` } };
-    const send = () => {
-      // The client may have given up (a timeout test): there is no one left to answer.
-      if (response.destroyed || response.writableEnded) return;
-      response.writeHead(next.status ?? 200, { 'content-type': 'application/json', ...next.headers });
-      response.end(JSON.stringify(next.body));
-    };
-    if (!next.delayMs) return send();
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      send();
-    }, next.delayMs);
-    this.#timers.add(timer);
+  stop(): Promise<void> {
+    return this.#server!.close();
   }
 }

@@ -2,14 +2,14 @@
  * The embedded server on a thread of its own. Locally every service shares one Node process; with the
  * server on the main thread, each query's BSON decoding, planning and reply encoding competed with the
  * HTTP handlers for the same core. On its own thread it uses the machine's other core, as a real mongod
- * would, and the driver still reaches it over TCP exactly as before.
+ * would, and the driver still reaches it through the wire protocol (TCP, or the Unix socket when given).
  */
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { threadId, Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import type { EmbeddedMongo, EmbeddedMongoOptions } from './server';
 import { DataDirLockedError } from './storage';
@@ -36,7 +36,10 @@ function threadBundle(): Promise<string> {
     });
     const code = result.outputFiles[0]!.text;
     const file = path.join(tmpdir(), `cogdesk-mongodb-thread-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.cjs`);
-    await writeFile(file, code);
+    // Written aside and renamed into place: another process starting at the same moment may be loading it.
+    const written = `${file}.${process.pid}.${threadId}.tmp`;
+    await writeFile(written, code);
+    await rename(written, file);
     return file;
   })();
   return bundled;

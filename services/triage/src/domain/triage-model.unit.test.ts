@@ -77,6 +77,18 @@ describe('TriageModel', () => {
     expect(new TriageModel({ ...defaultTriageModelOptions, neighbourVoteWeight: 0 }).options.maxFittedExamples).toBe(10_000);
   });
 
+  it('searches neighbours among the most recently learned or corrected tickets only, so a triage stays fast', () => {
+    const model = new TriageModel({ ...defaultTriageModelOptions, maxNeighbourExamples: 3 });
+    const history = labelledTickets.slice(0, 6);
+    for (const example of history) model.learn(example);
+    const first = history[0]!;
+    const query = { id: 'query', title: first.title, description: first.description };
+    expect(model.triage(query).neighbours.map((n) => n.ticketId)).not.toContain(first.id);
+
+    model.learn({ ...first, priority: 'high' }); // a person corrects the oldest ticket: it is recent again
+    expect(model.triage(query).neighbours[0]?.ticketId).toBe(first.id);
+  });
+
   it('forgets a ticket entirely', () => {
     const model = trained();
     const unique: LabelledExample = { id: 'lab-1', title: 'Centrifuge rotor imbalance alarm', description: 'The centrifuge rotor imbalance alarm sounds.', category: 'lab equipment' };

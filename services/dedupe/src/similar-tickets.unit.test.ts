@@ -1,52 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EmbeddingProvider, VectorIndex, VectorMatch } from './adapters/ports';
+import { InMemoryVectorIndex, TopicEmbeddings } from '../test/semantic-fakes';
 import { DuplicateDetector } from './domain/duplicate-detector';
 import { SimilarTickets } from './similar-tickets';
-
-// Embeds a text as counts of a few topic words: enough to tell the fake's neighbours apart.
-class TopicEmbeddings implements EmbeddingProvider {
-  readonly model = 'topic-words';
-  readonly topics = ['printer', 'vpn', 'login', 'disk'];
-  readonly dimensions = this.topics.length;
-  readonly embedded: string[] = [];
-
-  embed(texts: readonly string[]): Promise<Float32Array[]> {
-    this.embedded.push(...texts);
-    return Promise.resolve(
-      texts.map((text) => Float32Array.from(this.topics, (topic) => text.toLowerCase().split(topic).length - 1)),
-    );
-  }
-}
-
-class InMemoryVectorIndex implements VectorIndex {
-  readonly vectors = new Map<string, Float32Array>();
-
-  get size(): number {
-    return this.vectors.size;
-  }
-
-  upsert(id: string, vector: Float32Array): Promise<void> {
-    this.vectors.set(id, vector);
-    return Promise.resolve();
-  }
-
-  remove(id: string): Promise<boolean> {
-    return Promise.resolve(this.vectors.delete(id));
-  }
-
-  query(vector: Float32Array, k: number): Promise<VectorMatch[]> {
-    const cosine = (a: Float32Array, b: Float32Array) => {
-      const dot = a.reduce((sum, value, i) => sum + value * b[i]!, 0);
-      return dot / (Math.hypot(...a) * Math.hypot(...b) || 1);
-    };
-    const matches = [...this.vectors].map(([id, stored]) => ({ id, similarity: cosine(vector, stored) }));
-    return Promise.resolve(matches.sort((a, b) => b.similarity - a.similarity).slice(0, k));
-  }
-
-  save(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 const printer = { ticketId: 'printer', title: 'Printer jams', description: 'The printer jams on page two.', createdAt: '2024-01-01T00:00:00Z' };
 const vpn = { ticketId: 'vpn', title: 'VPN drops', description: 'The vpn drops every hour.', createdAt: '2024-01-02T00:00:00Z' };
@@ -99,7 +54,7 @@ describe('SimilarTickets', () => {
     const { service, embeddings } = await withSemanticSearch();
     await service.findSimilar({ ticketId: 'vpn' }, 1);
     await service.compare({ ticketId: 'vpn' }, 'printer');
-    expect(embeddings.embedded).toHaveLength(2);
+    expect(embeddings.calls.flat()).toHaveLength(2);
   });
 
   it('forgets removed tickets in both indexes', async () => {

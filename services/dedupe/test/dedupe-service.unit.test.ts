@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DedupeService } from '../src/application/dedupe-service';
 import { DuplicateDetector } from '../src/domain/duplicate-detector';
 import { SimilarTickets } from '../src/similar-tickets';
+import { InMemoryVectorIndex, TopicEmbeddings } from './semantic-fakes';
 
 function service() {
   let changes = 0;
@@ -62,36 +63,17 @@ describe('DedupeService', () => {
   });
 
   it('indexes a ticket again on redelivery when its embedding failed the first time', async () => {
-    const vectors = new Map<string, Float32Array>();
-    let failNext = true;
-    const semantic = {
-      embeddings: {
-        model: 'test',
-        dimensions: 2,
-        embed: (texts: readonly string[]) => {
-          if (failNext) {
-            failNext = false;
-            return Promise.reject(new Error('embedding service unavailable'));
-          }
-          return Promise.resolve(texts.map(() => new Float32Array([1, 0])));
-        },
-      },
-      vectors: {
-        get size() {
-          return vectors.size;
-        },
-        upsert: (id: string, vector: Float32Array) => Promise.resolve(void vectors.set(id, vector)),
-        remove: (id: string) => Promise.resolve(vectors.delete(id)),
-        query: () => Promise.resolve([]),
-        save: () => Promise.resolve(),
-      },
-    };
+    const embeddings = new TopicEmbeddings();
+    const vectors = new InMemoryVectorIndex();
+    embeddings.failing = true;
+    const semantic = { embeddings, vectors };
     const dedupe = new DedupeService(new SimilarTickets(new DuplicateDetector(), semantic), { versions: {} }, { changed: () => undefined }, 0.9);
     const created = ticketCreated({ ...crash, id: 'T-1' });
 
-    await expect(dedupe.apply(created)).rejects.toThrow('embedding service unavailable');
+    await expect(dedupe.apply(created)).rejects.toThrow('model unavailable');
+    embeddings.failing = false;
     expect(await dedupe.apply(created)).toBe(true); // the redelivery
-    expect([...vectors.keys()]).toEqual(['T-1']);
+    expect([...vectors.vectors.keys()]).toEqual(['T-1']);
     expect(await dedupe.apply(created)).toBe(false);
   });
 

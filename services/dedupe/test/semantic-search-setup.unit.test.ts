@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { BedrockEmbeddingProvider } from '../src/adapters/bedrock-embedding-provider';
 import { EnergeticEmbeddingProvider } from '../src/adapters/energetic-embedding-provider';
 import { OpenAiEmbeddingProvider } from '../src/adapters/openai-embedding-provider';
-import type { EmbeddingProvider, VectorIndex, VectorMatch } from '../src/adapters/ports';
+import type { VectorIndex } from '../src/adapters/ports';
+import { InMemoryVectorIndex, TopicEmbeddings } from './semantic-fakes';
 import {
   embeddingProviderFrom,
   requireSemanticSearchVariables,
@@ -84,51 +85,6 @@ describe('semantic search configuration', () => {
   });
 });
 
-// Embeds a text as counts of a few topic words.
-class TopicEmbeddings implements EmbeddingProvider {
-  readonly model = 'topic-words';
-  readonly topics = ['printer', 'vpn', 'login', 'disk'];
-  readonly dimensions = this.topics.length;
-  readonly calls: string[][] = [];
-  /** While set, embed() waits for it. */
-  gate: Promise<void> | undefined;
-  failing = false;
-
-  async embed(texts: readonly string[]): Promise<Float32Array[]> {
-    this.calls.push([...texts]);
-    await this.gate;
-    if (this.failing) throw new Error('model unavailable');
-    return texts.map((text) => Float32Array.from(this.topics, (topic) => text.toLowerCase().split(topic).length - 1));
-  }
-}
-
-class MemoryVectorIndex implements VectorIndex {
-  readonly vectors = new Map<string, Float32Array>();
-  saves = 0;
-
-  get size(): number {
-    return this.vectors.size;
-  }
-
-  upsert(id: string, vector: Float32Array): Promise<void> {
-    this.vectors.set(id, vector);
-    return Promise.resolve();
-  }
-
-  remove(id: string): Promise<boolean> {
-    return Promise.resolve(this.vectors.delete(id));
-  }
-
-  query(): Promise<VectorMatch[]> {
-    return Promise.resolve([...this.vectors.keys()].map((id) => ({ id, similarity: 1 })));
-  }
-
-  save(): Promise<void> {
-    this.saves += 1;
-    return Promise.resolve();
-  }
-}
-
 const printer = { ticketId: 'printer', title: 'Printer jams', description: 'The printer jams on page two.', createdAt: '2024-01-01T00:00:00Z' };
 const vpn = { ticketId: 'vpn', title: 'VPN drops', description: 'The vpn drops every hour.', createdAt: '2024-01-02T00:00:00Z' };
 const login = { ticketId: 'login', title: 'Cannot log in', description: 'login fails after the update', createdAt: '2024-01-03T00:00:00Z' };
@@ -147,7 +103,7 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe('SemanticSearchUpkeep', () => {
   it('re-embeds every ticket of the lexical index when the vector index opens empty, then saves it', async () => {
-    const index = new MemoryVectorIndex();
+    const index = new InMemoryVectorIndex();
     const { upkeep, embeddings } = upkeepOf(detectorOf(printer, vpn, login), index);
 
     expect(await upkeep.ready()).toBe(3);
@@ -158,7 +114,7 @@ describe('SemanticSearchUpkeep', () => {
   });
 
   it('leaves an index that holds vectors as it is', async () => {
-    const index = new MemoryVectorIndex();
+    const index = new InMemoryVectorIndex();
     await index.upsert('printer', Float32Array.from([1, 0, 0, 0]));
     const { upkeep, embeddings } = upkeepOf(detectorOf(printer, vpn), index);
 
@@ -167,13 +123,13 @@ describe('SemanticSearchUpkeep', () => {
   });
 
   it('has nothing to restore when the lexical index is empty too', async () => {
-    const { upkeep, embeddings } = upkeepOf(new DuplicateDetector(), new MemoryVectorIndex());
+    const { upkeep, embeddings } = upkeepOf(new DuplicateDetector(), new InMemoryVectorIndex());
     expect(await upkeep.ready()).toBe(0);
     expect(embeddings.calls).toEqual([]);
   });
 
   it('opens the index on first use, through the port, and saves changes after a delay', async () => {
-    const index = new MemoryVectorIndex();
+    const index = new InMemoryVectorIndex();
     const { upkeep } = upkeepOf(new DuplicateDetector(), index);
     expect(upkeep.search.vectors.size).toBe(0);
 
@@ -186,7 +142,7 @@ describe('SemanticSearchUpkeep', () => {
   });
 
   it('holds saves back while a restore runs, so a half-restored index is never written', async () => {
-    const index = new MemoryVectorIndex();
+    const index = new InMemoryVectorIndex();
     const embeddings = new TopicEmbeddings();
     let release = () => {};
     embeddings.gate = new Promise((resolve) => (release = resolve));
@@ -204,7 +160,7 @@ describe('SemanticSearchUpkeep', () => {
   });
 
   it('keeps an index whose restore failed unsaved, so the next start restores it again', async () => {
-    const index = new MemoryVectorIndex();
+    const index = new InMemoryVectorIndex();
     const embeddings = new TopicEmbeddings();
     embeddings.failing = true;
     const { upkeep, logger } = upkeepOf(detectorOf(printer, vpn), index, embeddings);
@@ -218,7 +174,7 @@ describe('SemanticSearchUpkeep', () => {
   });
 
   it('opens the index again on the next use after a failed attempt', async () => {
-    const index = new MemoryVectorIndex();
+    const index = new InMemoryVectorIndex();
     let attempts = 0;
     const upkeep = new SemanticSearchUpkeep(
       new TopicEmbeddings(),
@@ -236,7 +192,7 @@ describe('SemanticSearchUpkeep', () => {
 describe('restoreSemanticIndex', () => {
   it('keeps what a ticket changed or deleted during its batch had indexed itself', async () => {
     const detector = detectorOf(printer, vpn, login);
-    const index = new MemoryVectorIndex();
+    const index = new InMemoryVectorIndex();
     const embeddings = new TopicEmbeddings();
     let release = () => {};
     embeddings.gate = new Promise((resolve) => (release = resolve));
@@ -255,7 +211,7 @@ describe('restoreSemanticIndex', () => {
 
   it('embeds in batches', async () => {
     const embeddings = new TopicEmbeddings();
-    await restoreSemanticIndex(detectorOf(printer, vpn, login), { embeddings, vectors: new MemoryVectorIndex() }, 2);
+    await restoreSemanticIndex(detectorOf(printer, vpn, login), { embeddings, vectors: new InMemoryVectorIndex() }, 2);
     expect(embeddings.calls.map((batch) => batch.length)).toEqual([2, 1]);
   });
 });

@@ -20,15 +20,12 @@ describe('SimilarTickets', () => {
   it('answers from lexical candidates alone when the embedding provider fails, and says so', async () => {
     const { service, embeddings, vectors } = await withSemanticSearch();
     const failures: unknown[] = [];
-    const degraded = new SimilarTickets(service.detector, {
-      embeddings: { ...embeddings, model: embeddings.model, dimensions: embeddings.dimensions, embed: () => Promise.reject(new Error('throttled')) },
-      vectors,
-      onUnavailable: (error) => failures.push(error),
-    });
+    const degraded = new SimilarTickets(service.detector, { embeddings, vectors, onUnavailable: (error) => failures.push(error) });
+    embeddings.failing = true;
     const matches = await degraded.findSimilar(query, 2);
     expect(matches[0]?.ticketId).toBe('printer');
     expect(matches[0]?.signals.embedding).toBeUndefined();
-    expect(failures).toEqual([new Error('throttled')]);
+    expect(failures).toEqual([new Error('model unavailable')]);
   });
 
   it('indexes tickets lexically and by embedding', async () => {

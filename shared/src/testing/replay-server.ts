@@ -84,30 +84,15 @@ export async function startReplayServer(respond: Responder, options: { http2?: b
     }
   };
 
-  if (options.http2) {
-    const sessions = new Set<Http2Session>();
-    const server = createHttp2Server((request, response) => void handle(request, response));
-    server.on('session', (session) => {
-      sessions.add(session);
-      session.on('close', () => sessions.delete(session));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      requests,
-      get peakConcurrency() {
-        return peakConcurrency;
-      },
-      close: () =>
-        new Promise<void>((resolve) => {
-          // Clients keep HTTP/2 sessions open for reuse: end them, or the server never closes.
-          for (const session of sessions) session.destroy();
-          server.close(() => resolve());
-        }),
-    };
-  }
-
-  const server = createServer((request, response) => void handle(request, response));
+  // Clients keep HTTP/2 sessions (and HTTP/1.1 keep-alive connections) open for reuse: end them on close,
+  // or the server never closes.
+  const sessions = new Set<Http2Session>();
+  const server = options.http2
+    ? createHttp2Server((request, response) => void handle(request, response)).on('session', (session) => {
+        sessions.add(session);
+        session.on('close', () => sessions.delete(session));
+      })
+    : createServer((request, response) => void handle(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -117,7 +102,8 @@ export async function startReplayServer(respond: Responder, options: { http2?: b
     },
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
+        for (const session of sessions) session.destroy();
+        if ('closeAllConnections' in server) server.closeAllConnections();
         server.close(() => resolve());
       }),
   };

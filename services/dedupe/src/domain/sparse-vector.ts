@@ -14,40 +14,31 @@ export interface WeightedTerms {
 
 export const emptySparseVector: SparseVector = { termIds: new Int32Array(0), weights: new Float64Array(0), norm: 0 };
 
+/** Calls `visit(i, j)` for each term id the two ascending lists share, at its position in each. */
+function forEachShared(left: Int32Array, right: Int32Array, visit: (i: number, j: number) => void): void {
+  let i = 0;
+  let j = 0;
+  while (i < left.length && j < right.length) {
+    const a = left[i]!;
+    const b = right[j]!;
+    if (a === b) visit(i++, j++);
+    else if (a < b) i += 1;
+    else j += 1;
+  }
+}
+
 /** Cosine similarity in 0..1 (weights are non-negative); 0 when either vector is empty. */
 export function cosineSimilarity(a: SparseVector, b: SparseVector): number {
   if (a.norm === 0 || b.norm === 0) return 0;
   let dot = 0;
-  let i = 0;
-  let j = 0;
-  while (i < a.termIds.length && j < b.termIds.length) {
-    const left = a.termIds[i]!;
-    const right = b.termIds[j]!;
-    if (left === right) {
-      dot += a.weights[i]! * b.weights[j]!;
-      i += 1;
-      j += 1;
-    } else if (left < right) i += 1;
-    else j += 1;
-  }
+  forEachShared(a.termIds, b.termIds, (i, j) => (dot += a.weights[i]! * b.weights[j]!));
   return Math.min(1, dot / (a.norm * b.norm));
 }
 
 /** The term ids two vectors share, ordered by their contribution to the dot product, largest first. */
 export function sharedTermIds(a: SparseVector, b: SparseVector): number[] {
   const shared: { termId: number; contribution: number }[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.termIds.length && j < b.termIds.length) {
-    const left = a.termIds[i]!;
-    const right = b.termIds[j]!;
-    if (left === right) {
-      shared.push({ termId: left, contribution: a.weights[i]! * b.weights[j]! });
-      i += 1;
-      j += 1;
-    } else if (left < right) i += 1;
-    else j += 1;
-  }
+  forEachShared(a.termIds, b.termIds, (i, j) => shared.push({ termId: a.termIds[i]!, contribution: a.weights[i]! * b.weights[j]! }));
   return shared.sort((x, y) => y.contribution - x.contribution).map((entry) => entry.termId);
 }
 
@@ -58,17 +49,6 @@ export function sharedTermIds(a: SparseVector, b: SparseVector): number[] {
 export function coverage(terms: WeightedTerms, vector: SparseVector): number {
   if (terms.total === 0) return 0;
   let covered = 0;
-  let i = 0;
-  let j = 0;
-  while (i < terms.termIds.length && j < vector.termIds.length) {
-    const left = terms.termIds[i]!;
-    const right = vector.termIds[j]!;
-    if (left === right) {
-      covered += terms.weights[i]!;
-      i += 1;
-      j += 1;
-    } else if (left < right) i += 1;
-    else j += 1;
-  }
+  forEachShared(terms.termIds, vector.termIds, (i) => (covered += terms.weights[i]!));
   return Math.min(1, covered / terms.total);
 }

@@ -14,11 +14,12 @@
  * tickets spread evenly over them). Events the local event bus gave up delivering to the
  * triage service's queue are counted, since the model never learns from those.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createLocalTokenIssuer } from '@cogdesk/shared/http/tokens';
 import { TriageModel } from '@cogdesk/triage/domain/triage-model';
@@ -227,17 +228,46 @@ export function spread<T>(rows: readonly T[], limit = Infinity): T[] {
   return Array.from({ length: Math.max(0, Math.floor(limit)) }, (_, k) => rows[Math.floor((k * rows.length) / limit)]!);
 }
 
-export async function evaluateThroughApi(options: { dataDir: string; limit?: number; concurrency?: number; sources?: string[] }): Promise<ApiSourceReport[]> {
+export interface ThroughApiOptions {
+  dataDir: string;
+  limit?: number;
+  concurrency?: number;
+  sources?: string[];
+  /** Run the sources here rather than each in a child process (what each child does). */
+  inThisProcess?: boolean;
+}
+
+export async function evaluateThroughApi(options: ThroughApiOptions): Promise<ApiSourceReport[]> {
   const rows = readRows(path.join(options.dataDir, 'tickets.dev.jsonl'));
   const reports: ApiSourceReport[] = [];
   for (const source of [...new Set(rows.map((row) => row.source))]) {
     if (options.sources && !options.sources.some((wanted) => source.toLowerCase().includes(wanted.toLowerCase()))) continue;
+    if (!options.inThisProcess) {
+      reports.push(await evaluateSourceInChild(source, options));
+      continue;
+    }
     const ofSource = rows.filter((row) => row.source === source);
     const learned = ofSource.filter((row) => !isScored(row.id));
     const scored = spread(ofSource.filter((row) => isScored(row.id)), options.limit);
     reports.push(await evaluateSource(source, learned, scored, options.concurrency ?? 8));
   }
   return reports;
+}
+
+const reportMarker = 'THROUGH-API REPORT ';
+
+/**
+ * One source in a process of its own. The services are modules, loaded once per process with the environment
+ * of the first local cloud started in it: a second cloud in the same process would reuse the first one's
+ * models, indexes and connection settings, as one deployment would, and mix the sources.
+ */
+async function evaluateSourceInChild(source: string, options: ThroughApiOptions): Promise<ApiSourceReport> {
+  const args = ['--import', 'tsx', import.meta.filename, '--data', options.dataDir, '--sources', source, '--in-this-process'];
+  if (options.limit !== undefined) args.push('--limit', String(options.limit));
+  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: root, maxBuffer: 256 * 1024 * 1024 });
+  const line = stdout.split('\n').find((candidate) => candidate.startsWith(reportMarker));
+  if (line === undefined) throw new Error(`the evaluation of ${source} printed no report:\n${stdout.slice(-2000)}`);
+  return (JSON.parse(line.slice(reportMarker.length)) as ApiSourceReport[])[0]!;
 }
 
 export function formatApiReport(reports: ApiSourceReport[]): string {
@@ -259,13 +289,20 @@ export function formatApiReport(reports: ApiSourceReport[]): string {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
-  const { values } = parseArgs({ options: { data: { type: 'string', default: path.join(root, '../shared/data') }, limit: { type: 'string' }, sources: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string', default: path.join(root, '../shared/data') },
+      limit: { type: 'string' },
+      sources: { type: 'string' },
+      'in-this-process': { type: 'boolean', default: false },
+    },
+  });
   const reports = await evaluateThroughApi({
     dataDir: path.resolve(values.data),
     ...(values.limit ? { limit: Number(values.limit) } : {}),
     ...(values.sources ? { sources: values.sources.split(',') } : {}),
+    inThisProcess: values['in-this-process'],
   });
-  console.info(formatApiReport(reports));
-  // A MongoDB driver monitor of the in-process services outlives cloud.stop() and would keep the process up.
-  process.exit(0);
+  // A child reports to its parent (evaluateSourceInChild); a person gets the table.
+  console.info(values['in-this-process'] ? `${reportMarker}${JSON.stringify(reports)}` : formatApiReport(reports));
 }

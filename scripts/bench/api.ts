@@ -39,11 +39,24 @@ const url = /dashboard\s+(http:\/\/\S+?)\/?\s/.exec(output)![1]!;
 const token = /admin token (\S+)/.exec(output)![1]!;
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
-/** RSS of the server: the deepest process under the one we spawned (tsx runs node as a child). */
-async function serverRssMiB(): Promise<number> {
+/**
+ * RSS of each process `npm start` runs: the local cloud (the services and the API), and the processes it
+ * starts beside it (the embedded MongoDB, as a real mongod would be), plus what tsx runs beside them.
+ */
+async function serverRss(): Promise<string> {
   const { execSync } = await import('node:child_process');
-  const tree = execSync(`ps -o rss= --pid $(pgrep -P ${server.pid} || echo ${server.pid}) ${server.pid}`).toString();
-  return Math.max(...tree.trim().split(/\s+/).map(Number)) / 1024;
+  const rows = execSync('ps -e -o pid=,ppid=,rss=,args=')
+    .toString()
+    .trim()
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(line)!)
+    .map(([, pid, ppid, rss, args]) => ({ pid: Number(pid), ppid: Number(ppid), mib: Number(rss) / 1024, args: args! }));
+  const tree = [rows.find((row) => row.pid === server.pid)!];
+  for (let index = 0; index < tree.length; index++) tree.push(...rows.filter((row) => row.ppid === tree[index]!.pid));
+  const label = (row: (typeof rows)[number]) =>
+    row.pid === server.pid ? 'tsx launcher' : row.args.includes('cogdesk-mongodb-server') ? 'embedded MongoDB' : row.args.includes('esbuild') ? "esbuild (tsx's compiler)" : row.ppid === server.pid ? 'local cloud (API, services)' : row.args.slice(0, 60);
+  const total = tree.reduce((sum, row) => sum + row.mib, 0);
+  return `${tree.map((row) => `${label(row)} ${Math.round(row.mib)}`).join(', ')} MiB (all ${Math.round(total)} MiB)`;
 }
 
 const statuses = ['open', 'in_progress', 'waiting', 'resolved', 'closed'] as const;
@@ -93,7 +106,7 @@ for (let idleChecks = 0; idleChecks < 3; ) {
   }
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
-console.info(`consumers caught up ${((Date.now() - loadStarted) / 1000).toFixed(1)} s after the import started; server RSS ${Math.round(await serverRssMiB())} MiB`);
+console.info(`consumers caught up ${((Date.now() - loadStarted) / 1000).toFixed(1)} s after the import started; RSS: ${await serverRss()}`);
 
 async function run(title: string, options: autocannon.Options) {
   const result = await autocannon({ connections: 20, duration, ...options });
@@ -123,7 +136,7 @@ while ((await pendingOutbox()) > 0) await new Promise((resolve) => setTimeout(re
 const drainedAfter = Date.now() - postStarted - duration * 1000;
 console.info(`outbox after the POST run: ${lagAtEnd} tickets unpublished when it ended, all published ${Math.max(0, drainedAfter)} ms later`);
 console.info(`ratios to the bare route: list ${(list / bare).toFixed(2)}, GET one ${(one / bare).toFixed(2)}, POST ${(post / bare).toFixed(2)}`);
-console.info(`server RSS ${Math.round(await serverRssMiB())} MiB`);
+console.info(`RSS: ${await serverRss()}`);
 
 await mongo.close();
 server.kill('SIGTERM');

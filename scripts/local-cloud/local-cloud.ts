@@ -18,7 +18,7 @@ import { LocalEventBus, sqsTarget, type EventTarget } from './eventbridge/bus';
 import { startLocalEventBridge } from './eventbridge/server';
 import { applyFunctionEnvironment, createLambdaInvoker, disposeFunctions, lambdaContext, loadFunctions, type LoadedFunction } from './functions';
 import { createGateway } from './gateway';
-import { startEmbeddedMongoThread } from './mongo/thread';
+import { startEmbeddedMongoProcess } from './mongo/server-process';
 import { PortBook } from './ports';
 import { provisionQueues, restoreQueueSnapshot, saveQueueSnapshot, startLocalSqs } from './sqs-queues';
 import { startSqsEventSource, type SqsEventSource } from './sqs/event-source-poller';
@@ -95,7 +95,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     } else {
       const dataDir = path.join(options.dataDir, 'mongodb');
       const socketPath = path.join(tmpdir(), `cogdesk-mongodb-${createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16)}.sock`);
-      const mongo = await ports.start('mongodb', (port) => startEmbeddedMongoThread({ dataDir, port, socketPath }));
+      const mongo = await ports.start('mongodb', (port) => startEmbeddedMongoProcess({ dataDir, port, socketPath }));
       stops.push(() => mongo.stop());
       mongodbUri = mongo.uri;
       servicesMongodbUri = mongo.socketUri ?? mongo.uri;

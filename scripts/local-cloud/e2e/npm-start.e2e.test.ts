@@ -75,7 +75,7 @@ describe('npm start', () => {
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
 
-    expect(await stop(started)).toBe(0);
+    expect(await stop(started), started.output()).toBe(0);
     const again = await npmStart(dataDir);
     try {
       const read = await fetch(`${again.url}/api/tickets/${id}`, { headers: auth });
@@ -85,7 +85,7 @@ describe('npm start', () => {
       // Its audit trail came along; the chain (which may have run before or after the restart) adds to it.
       expect(history.items[0]?.type).toBe('ticket.created');
     } finally {
-      expect(await stop(again)).toBe(0);
+      expect(await stop(again), again.output()).toBe(0);
     }
   });
 });

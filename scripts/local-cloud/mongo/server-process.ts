@@ -1,0 +1,93 @@
+/**
+ * The embedded server in a process of its own, as a real mongod would run. Locally every service shares
+ * the local cloud's process; with the server inside it, each query's BSON work competed with the HTTP
+ * handlers for the same core, and its documents and indexes (about 900 MB at 100,000 tickets) sat in
+ * the same heap, lengthening every garbage collection there. The driver reaches it through the wire
+ * protocol (TCP, or the Unix socket when given), exactly as before.
+ */
+import { fork } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { threadId } from 'node:worker_threads';
+import { buildSync } from 'esbuild';
+import type { EmbeddedMongo, EmbeddedMongoOptions } from './server';
+import { DataDirLockedError } from './storage';
+
+type FromServer =
+  | { kind: 'started'; uri: string; port: number; socketUri?: string }
+  | { kind: 'failed'; name: string; message: string; code?: string }
+  | { kind: 'stopped' };
+
+// The server is TypeScript. The child runs an esbuild bundle of it with plain node: no loader to start
+// (tsx would add a second or so), and no tsx signal relay in the child, so Ctrl-C is handled as the
+// entry point says. buildSync runs esbuild once and lets it exit; the async API keeps an esbuild service
+// process (about 50 MB) alive beside the local cloud for good.
+let bundled: Promise<string> | undefined;
+function serverBundle(): Promise<string> {
+  bundled ??= (async () => {
+    const result = buildSync({
+      entryPoints: [fileURLToPath(new URL('./server-process-main.ts', import.meta.url))],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+    });
+    const code = result.outputFiles[0]!.text;
+    const file = path.join(tmpdir(), `cogdesk-mongodb-server-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.cjs`);
+    // Written aside and renamed into place: another process starting at the same moment may be loading it.
+    const written = `${file}.${process.pid}.${threadId}.tmp`;
+    await writeFile(written, code);
+    await rename(written, file);
+    return file;
+  })();
+  return bundled;
+}
+
+/** Like `startEmbeddedMongo`, with the server running in a child process that never outlives this one. */
+export async function startEmbeddedMongoProcess(options: EmbeddedMongoOptions): Promise<EmbeddedMongo> {
+  const child = fork(await serverBundle(), [JSON.stringify(options)], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const failedToStart = (error: Error) => reject(error);
+    const exitedEarly = (code: number | null, signal: string | null) => reject(new Error(`embedded MongoDB exited before starting (${signal ?? `code ${code}`})`));
+    child.once('error', failedToStart);
+    child.once('exit', exitedEarly);
+    child.once('message', (message: FromServer) => {
+      child.off('error', failedToStart);
+      child.off('exit', exitedEarly);
+      if (message.kind !== 'started') {
+        reject(message.kind === 'failed' ? serverError(message) : new Error(`embedded MongoDB sent ${message.kind} before starting`));
+        return;
+      }
+      let stopping: Promise<void> | undefined;
+      child.on('exit', (code, signal) => {
+        if (!stopping) console.error(`embedded MongoDB exited unexpectedly (${signal ?? `code ${code}`})`);
+      });
+      resolve({
+        uri: message.uri,
+        port: message.port,
+        ...(message.socketUri === undefined ? {} : { socketUri: message.socketUri }),
+        stop: () =>
+          (stopping ??= new Promise<void>((stopped, failed) => {
+            child.once('message', (reply: FromServer) => (reply.kind === 'failed' ? failed(serverError(reply)) : undefined));
+            void exited.then(() => stopped());
+            if (child.connected) child.send('stop');
+          })),
+      });
+    });
+  });
+}
+
+/** The child's error as the caller would have got it in-process (the port book retries EADDRINUSE). */
+function serverError(message: Extract<FromServer, { kind: 'failed' }>): Error {
+  const error = new Error(message.message);
+  if (message.name === 'DataDirLockedError') Object.setPrototypeOf(error, DataDirLockedError.prototype);
+  error.name = message.name;
+  if (message.code !== undefined) Object.assign(error, { code: message.code });
+  return error;
+}

@@ -67,11 +67,20 @@ export function lambdaContext(spec: FunctionSpec): Context {
   };
 }
 
+/** The function an ARN or a name means, as Lambda's Invoke API reads its FunctionName. */
+export function findFunction<T extends { spec: FunctionSpec }>(functions: Iterable<T>, arnOrName: string): T | undefined {
+  const all = [...functions];
+  return (
+    all.find((fn) => fn.spec.arn === arnOrName) ??
+    all.find((fn) => fn.spec.name === arnOrName) ??
+    all.find((fn) => fn.spec.name === (arnOrName.split(':').at(-1) ?? ''))
+  );
+}
+
 /** Invokes a loaded function by ARN or name, as Lambda's Invoke API would. */
 export function createLambdaInvoker(functions: Map<string, LoadedFunction>) {
-  const byName = new Map([...functions.values()].map((fn) => [fn.spec.name, fn]));
   return async (arnOrName: string, payload: unknown): Promise<unknown> => {
-    const fn = functions.get(arnOrName) ?? byName.get(arnOrName) ?? byName.get(arnOrName.split(':').at(-1) ?? '');
+    const fn = findFunction(functions.values(), arnOrName);
     if (!fn) throw new WiringError(`no local function ${arnOrName}`);
     return fn.handler(payload, lambdaContext(fn.spec));
   };

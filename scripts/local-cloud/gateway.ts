@@ -5,12 +5,21 @@
 import { swaggerUI } from '@hono/swagger-ui';
 import { Hono } from 'hono';
 import type { LoadedFunction } from './functions';
+import type { FunctionSpec } from './wiring/wiring';
+
+/** Functions loaded in another process (see function-host/), reached by forwarding the request there. */
+export interface RemoteHttpFunctions {
+  functions: FunctionSpec[];
+  fetch(request: Request): Promise<Response>;
+  /** That process's merged OpenAPI document. */
+  openApiDocument(): Promise<OpenApiDocument>;
+}
 
 interface OpenApiSource {
   getOpenAPI31Document(config: { openapi: '3.1.0'; info: { title: string; version: string } }): OpenApiDocument;
 }
 
-interface OpenApiDocument {
+export interface OpenApiDocument {
   paths?: Record<string, unknown>;
   components?: Record<string, Record<string, unknown>>;
 }
@@ -42,43 +51,66 @@ export function compareRouteSpecificity(a: string, b: string): number {
   return 0;
 }
 
-export function createGateway(functions: LoadedFunction[], options: { info: { title: string; version: string } }): Hono {
+const httpRoutes = (spec: FunctionSpec) =>
+  spec.triggers.flatMap((trigger) => (trigger.kind === 'http' ? [{ method: trigger.method, path: trigger.path === '*' ? '/{proxy+}' : trigger.path }] : []));
+
+export function createGateway(
+  functions: LoadedFunction[],
+  options: { info: { title: string; version: string }; remote?: RemoteHttpFunctions[] },
+): Hono {
   const gateway = new Hono();
   const apps: { fn: LoadedFunction; app: Hono }[] = [];
-  const routes: { method: string; path: string; app: Hono }[] = [];
+  const routes: { method: string; path: string; fetch: (request: Request) => Response | Promise<Response> }[] = [];
   for (const fn of functions) {
-    const httpTriggers = fn.spec.triggers.flatMap((trigger) => (trigger.kind === 'http' ? [trigger] : []));
-    if (httpTriggers.length === 0) continue;
+    const fnRoutes = httpRoutes(fn.spec);
+    if (fnRoutes.length === 0) continue;
     const app = fn.module.app;
     if (!(app instanceof Hono)) {
       throw new Error(`${fn.spec.modulePath} has httpApi events but exports no Hono \`app\``);
     }
     apps.push({ fn, app });
-    for (const trigger of httpTriggers) routes.push({ method: trigger.method, path: trigger.path === '*' ? '/{proxy+}' : trigger.path, app });
+    for (const route of fnRoutes) routes.push({ ...route, fetch: (request) => app.fetch(request) });
+  }
+  const remote = options.remote ?? [];
+  for (const host of remote) {
+    for (const spec of host.functions) for (const route of httpRoutes(spec)) routes.push({ ...route, fetch: (request) => host.fetch(request) });
   }
   routes.sort((a, b) => compareRouteSpecificity(a.path, b.path));
   for (const route of routes) {
     const methods = route.method === '*' ? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] : [route.method];
-    gateway.on(methods, honoPath(route.path), (c) => route.app.fetch(c.req.raw));
+    gateway.on(methods, honoPath(route.path), (c) => route.fetch(c.req.raw));
   }
 
-  gateway.get('/api/health', (c) => c.json({ status: 'ok', services: [...new Set(apps.map(({ fn }) => fn.spec.service))] }));
-  gateway.get('/api/openapi.json', (c) => c.json(mergeOpenApi(apps.map(({ app }) => app), options.info)));
+  const services = [...new Set([...apps.map(({ fn }) => fn.spec.service), ...remote.flatMap((host) => host.functions.map((spec) => spec.service))])];
+  gateway.get('/api/health', (c) => c.json({ status: 'ok', services }));
+  gateway.get('/api/openapi.json', async (c) => {
+    const remoteDocuments = await Promise.all(remote.map((host) => host.openApiDocument()));
+    return c.json(mergeOpenApiDocuments([...apps.map(({ app }) => openApiDocumentOf(app, options.info)), ...remoteDocuments], options.info));
+  });
   gateway.get('/api/docs', swaggerUI({ url: '/api/openapi.json' }));
   return gateway;
 }
 
+const openApiDocumentOf = (app: unknown, info: { title: string; version: string }): OpenApiDocument | undefined =>
+  typeof (app as Partial<OpenApiSource>).getOpenAPI31Document === 'function' ? (app as OpenApiSource).getOpenAPI31Document({ openapi: '3.1.0', info }) : undefined;
+
 /** One OpenAPI 3.1 document from every service app that describes itself. */
 export function mergeOpenApi(apps: unknown[], info: { title: string; version: string }): Record<string, unknown> {
+  return mergeOpenApiDocuments(
+    apps.map((app) => openApiDocumentOf(app, info)),
+    info,
+  );
+}
+
+export function mergeOpenApiDocuments(documents: (OpenApiDocument | undefined)[], info: { title: string; version: string }): Record<string, unknown> {
   const merged: { openapi: '3.1.0'; info: typeof info; paths: Record<string, unknown>; components: Record<string, Record<string, unknown>> } = {
     openapi: '3.1.0',
     info,
     paths: {},
     components: {},
   };
-  for (const app of apps) {
-    if (typeof (app as Partial<OpenApiSource>).getOpenAPI31Document !== 'function') continue;
-    const document = (app as OpenApiSource).getOpenAPI31Document({ openapi: '3.1.0', info });
+  for (const document of documents) {
+    if (!document) continue;
     Object.assign(merged.paths, document.paths);
     for (const [kind, entries] of Object.entries(document.components ?? {})) {
       merged.components[kind] = { ...merged.components[kind], ...entries };

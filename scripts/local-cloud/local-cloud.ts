@@ -16,19 +16,25 @@ import { serve, type ServerType } from '@hono/node-server';
 import { provisionTables, startLocalDynamoDb } from './dynamodb';
 import { LocalEventBus, sqsTarget, type EventTarget } from './eventbridge/bus';
 import { startLocalEventBridge } from './eventbridge/server';
-import { applyFunctionEnvironment, createLambdaInvoker, disposeFunctions, lambdaContext, loadFunctions, type LoadedFunction } from './functions';
+import { applyFunctionEnvironment, createLambdaInvoker, disposeFunctions, findFunction, loadFunctions, type LoadedFunction } from './functions';
+import { partitionByService, startFunctionHost } from './function-host/host';
 import { createGateway } from './gateway';
 import { startEmbeddedMongoProcess } from './mongo/server-process';
 import { PortBook } from './ports';
 import { provisionQueues, restoreQueueSnapshot, saveQueueSnapshot, startLocalSqs } from './sqs-queues';
-import { startSqsEventSource, type SqsEventSource } from './sqs/event-source-poller';
-import { startSchedule } from './sqs/scheduler';
 import { LocalStepFunctions } from './stepfunctions/engine';
 import { StepFunctionsError } from './stepfunctions/errors';
 import { startLocalStepFunctions } from './stepfunctions/server';
+import { startTriggers } from './triggers';
 import { loadWiring, type LocalWiring, type QueueSpec, type RuleTargetSpec } from './wiring/wiring';
 
 export const REGION = 'us-east-1';
+const API_INFO = { title: 'Cogdesk API', version: '1' };
+/**
+ * Services whose functions run in a process of their own (see function-host/host.ts): the cognitive
+ * services, which hold the largest state and do most of the chain's work.
+ */
+export const DEFAULT_SERVICES_APART: readonly string[] = ['cogdesk-dedupe', 'cogdesk-triage'];
 export const ACCOUNT_ID = '000000000000';
 
 export interface LocalCloudOptions {
@@ -40,6 +46,8 @@ export interface LocalCloudOptions {
   stage?: string;
   /** A MongoDB to use instead of the embedded one. */
   mongodbUri?: string;
+  /** Services whose functions run in a child process rather than this one; default DEFAULT_SERVICES_APART. */
+  servicesApart?: readonly string[];
   /** Extra environment for every function (providers, secrets). */
   environment?: Record<string, string>;
   logger?: Pick<Console, 'debug' | 'info' | 'warn' | 'error'>;
@@ -50,6 +58,8 @@ export interface LocalCloud {
   wiring: LocalWiring;
   bus: LocalEventBus;
   endpoints: Record<'sqs' | 'dynamodb' | 'eventbridge' | 'sfn' | 'mongodb', string>;
+  /** Invokes a function by ARN or name, wherever it runs, as Lambda's Invoke API would. */
+  invoke(arnOrName: string, payload: unknown): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -163,10 +173,22 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       TRIAGE_DATA_DIR: path.join(options.dataDir, 'triage'),
       ...options.environment,
     });
-    const functions = await loadFunctions(wiring.functions);
-    invoke = createLambdaInvoker(functions);
+    const { apart, here } = partitionByService(wiring.functions, options.servicesApart ?? DEFAULT_SERVICES_APART);
+    // The host loads its functions (models, indexes) while this process loads the rest.
+    const hostStarting =
+      apart.length === 0
+        ? Promise.resolve(undefined)
+        : startFunctionHost({ functions: apart, queueUrls, sqsEndpoint: sqs.endpoint, region: REGION, info: API_INFO, env: process.env, logger });
+    stops.push(async () => (await hostStarting.catch(() => undefined))?.stop());
+    const functions = await loadFunctions(here);
     // Runs after the pollers, schedules and HTTP server stopped (stops run in reverse), before the emulators.
     stops.push(() => disposeFunctions(functions.values()));
+    const host = await hostStarting;
+    const invokeHere = createLambdaInvoker(functions);
+    invoke = (arnOrName, payload) => {
+      const elsewhere = host && findFunction(apart.map((spec) => ({ spec })), arnOrName);
+      return elsewhere ? host.invoke(elsewhere.spec.name, payload) : invokeHere(arnOrName, payload);
+    };
 
     const targetFor = (target: RuleTargetSpec): EventTarget => {
       const [, , service] = target.arn.split(':');
@@ -206,43 +228,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     if (restored > 0) logger.info(`local cloud: restored ${restored} queued messages`);
     snapshotQueues.push(...wiring.queues);
 
-    const eventSources: SqsEventSource[] = [];
-    const schedules: { stop(): Promise<void> }[] = [];
-    for (const fn of functions.values()) {
-      for (const trigger of fn.spec.triggers) {
-        if (trigger.kind === 'sqs') {
-          const queueUrl = queueUrls.get(trigger.queueArn);
-          if (!queueUrl) throw new Error(`${fn.spec.name}: sqs event names undeclared queue ${trigger.queueArn}`);
-          eventSources.push(
-            startSqsEventSource({
-              client: sqsClient,
-              queueUrl,
-              queueArn: trigger.queueArn,
-              functionName: fn.spec.name,
-              timeoutSeconds: fn.spec.timeoutSeconds,
-              handler: (event, context) => fn.handler(event, context) as Promise<never>,
-              batchSize: trigger.batchSize,
-              maximumBatchingWindowSeconds: trigger.maximumBatchingWindowSeconds,
-              concurrency: trigger.maximumConcurrency,
-              ...(trigger.reportBatchItemFailures ? { functionResponseType: 'ReportBatchItemFailures' as const } : {}),
-              logger,
-            }),
-          );
-        } else if (trigger.kind === 'schedule' && trigger.enabled) {
-          schedules.push(startSchedule({ expression: trigger.expression, handler: (event) => fn.handler(event, lambdaContext(fn.spec)), logger }));
-        }
-      }
-    }
-    stops.push(async () => {
-      await Promise.all([...schedules, ...eventSources].map((running) => running.stop()));
-    });
+    const triggers = startTriggers(functions.values(), { client: sqsClient, queueUrls, logger });
+    stops.push(() => triggers.stop());
 
-    const gateway = createGateway([...functions.values()] as LoadedFunction[], { info: { title: 'Cogdesk API', version: '1' } });
+    const gateway = createGateway([...functions.values()] as LoadedFunction[], { info: API_INFO, remote: host ? [host] : [] });
     const server = await listen(gateway.fetch, options.port);
     stops.push(() => closeServer(server));
     const { port } = server.address() as AddressInfo;
 
-    return { url: `http://127.0.0.1:${port}`, wiring, bus, endpoints, stop: stopAll };
+    return { url: `http://127.0.0.1:${port}`, wiring, bus, endpoints, invoke: (arnOrName, payload) => invoke(arnOrName, payload), stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadWiring, normalizeName } from './wiring';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -68,6 +68,7 @@ describe('loadWiring', () => {
     ]);
     expect(wiring.functions.find((fn) => fn.key === 'http')?.triggers).toEqual([
       { kind: 'http', method: 'GET', path: '/api/probe/{name}' },
+      { kind: 'http', method: 'POST', path: '/api/probe/{name}' },
     ]);
   });
 
@@ -86,9 +87,10 @@ describe('loadWiring', () => {
   });
 
   it('refuses a variable that would need an AWS account to package', async () => {
-    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const dir = await mkdtemp(path.join(tmpdir(), 'wiring-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     await writeFile(path.join(dir, 'serverless.yml'), 'service: x\nprovider:\n  environment:\n    A: ${ssm:/secret}\n');
     await expect(loadWiring({ ...options, serviceDirs: [dir] })).rejects.toThrow(/ssm:\/secret.*not supported/);
   });
@@ -101,9 +103,10 @@ describe('loadWiring', () => {
 
 describe('loadWiring checks', () => {
   it('refuses a queue that would redeliver while its consumer still runs, as AWS does', async () => {
-    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const dir = await mkdtemp(path.join(tmpdir(), 'wiring-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     await writeFile(
       path.join(dir, 'serverless.yml'),
       [

@@ -40,5 +40,13 @@ export function dispose(): Promise<void> {
   return Promise.resolve();
 }
 
-export const app = new Hono().get('/api/probe/:name', (c) => c.json({ hello: c.req.param('name') }));
+/** Answers with what it was given and the process it ran in; `{ fail: true }` throws a named error. */
+export const echo = (event: { fail?: boolean }) => {
+  if (event.fail) return Promise.reject(Object.assign(new Error('probe told to fail'), { name: 'ProbeError' }));
+  return Promise.resolve({ echoed: event, pid: process.pid });
+};
+
+export const app = new Hono()
+  .get('/api/probe/:name', (c) => c.json({ hello: c.req.param('name') }))
+  .post('/api/probe/:name', async (c) => c.json({ name: c.req.param('name'), body: await c.req.json<unknown>(), pid: process.pid }, 201, { 'x-probe': 'yes' }));
 export const handler = handle(app);

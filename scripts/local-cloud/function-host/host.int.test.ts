@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { validateEvent } from '@cogdesk/events-schema';
+import type { EventEnvelope } from '@cogdesk/shared/events/envelope';
+import { createEventPublisher } from '@cogdesk/shared/events/publisher';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalCloud, type LocalCloud } from '../local-cloud';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const probeDir = path.join(import.meta.dirname, '../test-fixtures/probe-service');
+const example = JSON.parse(readFileSync(path.join(root, 'events-schema/ticket/deleted/examples/deleted-by-admin.json'), 'utf8')) as EventEnvelope;
+const logged: string[] = [];
+const logger = { debug: () => undefined, info: () => undefined, warn: (message: string) => logged.push(message), error: (message: string) => logged.push(message) };
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('a service running in a function host process', () => {
+  let dataDir: string;
+  let cloud: LocalCloud;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'function-host-'));
+    cloud = await startLocalCloud({ dataDir, port: 0, serviceDirs: [root, probeDir], servicesApart: ['cogdesk-probe'], logger });
+  });
+
+  afterAll(async () => {
+    await cloud?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('is invoked by name or ARN in its own process, and its errors keep their name and message', async () => {
+    const echoed = (await cloud.invoke('cogdesk-probe-local-echo', { hello: 'ada' })) as { echoed: unknown; pid: number };
+    expect(echoed.echoed).toEqual({ hello: 'ada' });
+    expect(echoed.pid).not.toBe(process.pid);
+    const arn = cloud.wiring.functions.find((fn) => fn.name === 'cogdesk-probe-local-echo')!.arn;
+    expect(await cloud.invoke(arn, {})).toMatchObject({ pid: echoed.pid });
+
+    await expect(cloud.invoke('cogdesk-probe-local-echo', { fail: true })).rejects.toMatchObject({ name: 'ProbeError', message: 'probe told to fail' });
+  });
+
+  it('answers its HTTP routes through the gateway, with the status, headers and body it gave', async () => {
+    expect(await (await fetch(`${cloud.url}/api/probe/ada?x=1`)).json()).toEqual({ hello: 'ada' });
+    const posted = await fetch(`${cloud.url}/api/probe/grace`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ n: 1 }) });
+    expect(posted.status).toBe(201);
+    expect(posted.headers.get('x-probe')).toBe('yes');
+    expect(await posted.json()).toMatchObject({ name: 'grace', body: { n: 1 } });
+    expect(await (await fetch(`${cloud.url}/api/health`)).json()).toMatchObject({ services: expect.arrayContaining(['cogdesk-probe']) as unknown });
+  });
+
+  it('runs its SQS triggers itself: a published event reaches its consumer', async () => {
+    const event = { ...example, id: randomUUID(), subject: `probe-${randomUUID()}` };
+    await createEventPublisher({
+      client: new EventBridgeClient({ endpoint: cloud.endpoints.eventbridge, region: 'us-east-1' }),
+      eventBusName: 'cogdesk-local',
+      validate: validateEvent,
+    }).publish([event]);
+    const table = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: 'us-east-1' }));
+    const deadline = Date.now() + 15_000;
+    let item: Record<string, unknown> | undefined;
+    while (!item && Date.now() < deadline) {
+      ({ Item: item } = await table.send(new GetCommand({ TableName: 'cogdesk-local-probe', Key: { pk: event.id } })));
+      if (!item) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(item).toEqual({ pk: event.id, type: 'ticket.deleted' });
+  });
+
+  it('stops with the local cloud', async () => {
+    const { pid } = (await cloud.invoke('cogdesk-probe-local-echo', {})) as { pid: number };
+    await cloud.stop();
+    expect(isAlive(pid)).toBe(false);
+    expect(logged).toEqual([]);
+    cloud = await startLocalCloud({ dataDir, port: 0, serviceDirs: [root, probeDir], servicesApart: ['cogdesk-probe'], logger });
+  });
+});

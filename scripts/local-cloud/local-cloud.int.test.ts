@@ -38,7 +38,8 @@ async function eventually<T>(check: () => Promise<T | undefined> | T | undefined
 describe('the local cloud', () => {
   let dataDir: string;
   let cloud: LocalCloud;
-  const start = () => startLocalCloud({ dataDir, port: 0, serviceDirs: [root, probeDir], logger: silent });
+  // All in this process, where the test reads what the probe's functions recorded.
+  const start = () => startLocalCloud({ dataDir, port: 0, serviceDirs: [root, probeDir], logger: silent, processes: 'one' });
   const clients = () => ({
     events: new EventBridgeClient({ endpoint: cloud.endpoints.eventbridge, region: 'us-east-1' }),
     sqs: new SQSClient({ endpoint: cloud.endpoints.sqs, region: 'us-east-1' }),
@@ -118,7 +119,7 @@ describe('the local cloud', () => {
     await eventually(() => probe.received.some((seen) => seen.id === stored.id));
     probe.failing.add(pending.id);
     await publish([pending]);
-    await eventually(() => cloud.bus.stats().delivered > 0 && probe.received.length > 0);
+    await eventually(() => cloud.bus!.stats().delivered > 0 && probe.received.length > 0);
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     const disposalsBefore = probe.disposals;

@@ -17,19 +17,22 @@ export const SECRET = 'a-test-secret-that-is-at-least-32-bytes';
 export class RecordingEventBridge {
   readonly published: EventEnvelope[] = [];
   failNext = 0;
+  /** While set, each PutEvents waits for it before answering (a slow or busy EventBridge). */
+  hold: Promise<void> | undefined;
 
-  send(command: PutEventsCommand) {
+  async send(command: PutEventsCommand) {
+    if (this.hold) await this.hold;
     const entries = command.input.Entries ?? [];
     if (this.failNext > 0) {
       this.failNext--;
-      return Promise.reject(Object.assign(new Error('EventBridge is down'), { name: 'InternalException', $retryable: {} }));
+      throw Object.assign(new Error('EventBridge is down'), { name: 'InternalException', $retryable: {} });
     }
     for (const entry of entries) this.published.push(JSON.parse(entry.Detail!) as EventEnvelope);
-    return Promise.resolve({ $metadata: {}, FailedEntryCount: 0, Entries: entries.map((_, index) => ({ EventId: `e-${this.published.length}-${index}` })) });
+    return { $metadata: {}, FailedEntryCount: 0, Entries: entries.map((_, index) => ({ EventId: `e-${this.published.length}-${index}` })) };
   }
 }
 
-export async function buildTicketsApp(db: Db) {
+export async function buildTicketsApp(db: Db, options: { publishAfterResponse?: boolean } = {}) {
   const store = new MongoTicketStore(db);
   const idempotency = new MongoIdempotencyStore(db);
   await Promise.all([store.ensureIndexes(), idempotency.ensureIndexes()]);
@@ -40,7 +43,7 @@ export async function buildTicketsApp(db: Db) {
     createEventPublisher({ client: eventBridge, eventBusName: 'cogdesk-test', validate: validateEvent, maxAttempts: 2, baseDelayMs: 1 }),
     logger,
   );
-  const app = createTicketsApp({ store, idempotency, relay, logger, verifier: tokenVerifierFromEnv({ AUTH_LOCAL_SECRET: SECRET }) });
+  const app = createTicketsApp({ store, idempotency, relay, logger, verifier: tokenVerifierFromEnv({ AUTH_LOCAL_SECRET: SECRET }), ...options });
   const issuer = createLocalTokenIssuer(SECRET);
   const tokens: Record<Role, string> = {
     admin: await issuer.issue({ sub: 'ada', roles: ['admin'] }),

@@ -18,6 +18,8 @@ const config = loadConfig(
     MONGODB_URI: z.string().min(1),
     TICKETS_DATABASE: z.string().min(1).default('cogdesk'),
     EVENT_BUS_NAME: z.string().min(1),
+    /** See TicketsAppDependencies.publishAfterResponse: true only where the process outlives its responses. */
+    TICKETS_PUBLISH_AFTER_RESPONSE: z.enum(['true', 'false']).default('false'),
   }),
 );
 
@@ -55,5 +57,8 @@ export function ready(): Promise<void> {
  */
 export async function dispose(): Promise<void> {
   indexes = undefined;
+  await relay.settled();
   await client.close();
 }
+
+export const publishAfterResponse = config.TICKETS_PUBLISH_AFTER_RESPONSE === 'true';

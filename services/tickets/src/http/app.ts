@@ -40,6 +40,13 @@ export interface TicketsAppDependencies {
   logger: AppLogger;
   /** Awaited before the first request is served (e.g. index creation). */
   ready?: () => Promise<void>;
+  /**
+   * Where the process outlives its responses (a long-running server), the relay publishes after the
+   * answer, so a write costs its commit alone; the outbox lag shows how far publishing trails. In Lambda
+   * (the default, false) the container is frozen once it answers, so a write publishes before it answers.
+   * Either way the commit holds the events, and the scheduled sweep publishes whatever a crash left.
+   */
+  publishAfterResponse?: boolean;
   now?: () => Date;
   newId?: () => string;
 }
@@ -79,10 +86,16 @@ export function createTicketsApp(deps: TicketsAppDependencies) {
     newEventId: newId,
   });
 
+  const publish = (): Promise<void> => {
+    if (!deps.publishAfterResponse) return deps.relay.flushQuietly();
+    void deps.relay.flushQuietly();
+    return Promise.resolve();
+  };
+
   /** Runs a command, publishes its events, and answers with the ticket and its ETag. */
   const run = async (c: Context<AuthEnv>, command: TicketCommand, options: HandleOptions = {}) => {
     const outcome = await handleCommand(deps.store, command, contextOf(c), options);
-    if (outcome.events.length > 0) await deps.relay.flushQuietly();
+    if (outcome.events.length > 0) await publish();
     return outcome.state;
   };
 
@@ -181,7 +194,7 @@ export function createTicketsApp(deps: TicketsAppDependencies) {
   app.openapi(importRoute, async (c) => {
     const entries = parseImportBody(await c.req.text(), c.req.header('content-type') ?? '');
     const report = await importTickets(deps.store, entries, () => contextOf(c), newId);
-    if (report.created > 0) await deps.relay.flushQuietly();
+    if (report.created > 0) await publish();
     return c.json(report, 200);
   });
 

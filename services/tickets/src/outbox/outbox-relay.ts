@@ -57,6 +57,11 @@ export class OutboxRelay {
     }
   }
 
+  /** Resolves once no run is in progress or queued (for a clean shutdown: nothing is cut mid-publish). */
+  async settled(): Promise<void> {
+    while (this.running ?? this.again) await (this.again ?? this.running)!.catch(() => undefined);
+  }
+
   /** For callers that must not fail because publishing did (the commit already stands; the sweep retries). */
   async flushQuietly(): Promise<void> {
     try {

@@ -27,13 +27,13 @@ const isAlive = (pid: number) => {
   }
 };
 
-describe('a service running in a function host process', () => {
+describe('a service running in the backend process', () => {
   let dataDir: string;
   let cloud: LocalCloud;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'function-host-'));
-    cloud = await startLocalCloud({ dataDir, port: 0, serviceDirs: [root, probeDir], servicesApart: ['cogdesk-probe'], logger });
+    dataDir = await mkdtemp(path.join(tmpdir(), 'backend-process-'));
+    cloud = await startLocalCloud({ dataDir, port: 0, serviceDirs: [root, probeDir], backendServices: ['cogdesk-probe'], logger });
   });
 
   afterAll(async () => {
@@ -82,6 +82,6 @@ describe('a service running in a function host process', () => {
     await cloud.stop();
     expect(isAlive(pid)).toBe(false);
     expect(logged).toEqual([]);
-    cloud = await startLocalCloud({ dataDir, port: 0, serviceDirs: [root, probeDir], servicesApart: ['cogdesk-probe'], logger });
+    cloud = await startLocalCloud({ dataDir, port: 0, serviceDirs: [root, probeDir], backendServices: ['cogdesk-probe'], logger });
   });
 });

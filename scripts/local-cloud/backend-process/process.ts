@@ -1,0 +1,103 @@
+/**
+ * The backend (backend.ts) in a child process: the emulators and every function that does not answer
+ * HTTP requests from shared stores run apart from the API process, as the managed services and the
+ * event-driven Lambdas run apart from the API's Lambdas in AWS.
+ *
+ * Why: in one process, each ticket's trip through the chain (the bus, the queues, Step Functions, the
+ * consumers, the triage model and the duplicate index) took the API's event loop for tens of
+ * milliseconds and its state lengthened every garbage collection there. Apart, the API process stays
+ * small and the OS shares the cores between them. The API process reaches the backend over 127.0.0.1:
+ * the gateway forwards the backend functions' routes, and `invoke` works as Lambda's Invoke would.
+ */
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Endpoints } from '../backend';
+import type { OpenApiDocument, RemoteHttpFunctions } from '../gateway';
+import { runsInApiProcess } from '../placement';
+import type { LocalWiring } from '../wiring/wiring';
+import { INVOKE_PATH, type BackendConfig, type FromBackend } from './protocol';
+
+export interface BackendProcess extends RemoteHttpFunctions {
+  url: string;
+  wiring: LocalWiring;
+  endpoints: Endpoints;
+  /** What every function's environment gets on top of its declared variables (endpoints, data dirs). */
+  environment: Record<string, string>;
+  /** Invokes one of the backend's functions by name; a handler's error comes back with its name and message. */
+  invoke(functionName: string, payload: unknown): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+const root = path.resolve(import.meta.dirname, '../../..');
+
+export async function startBackendProcess(config: BackendConfig, logger: Pick<Console, 'debug' | 'info' | 'warn' | 'error'>): Promise<BackendProcess> {
+  const child = fork(fileURLToPath(new URL('./process-main.ts', import.meta.url)), [JSON.stringify(config)], {
+    cwd: root,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  child.on('message', (message: FromBackend) => {
+    if (message.kind === 'log') logger[message.level](message.message);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const started = await new Promise<Extract<FromBackend, { kind: 'started' }>>((resolve, reject) => {
+    const exitedEarly = (code: number | null, signal: string | null) => reject(new Error(`local cloud backend exited before starting (${signal ?? `code ${code}`})`));
+    child.once('error', reject);
+    child.once('exit', exitedEarly);
+    const onMessage = (message: FromBackend) => {
+      if (message.kind === 'log') return;
+      child.off('message', onMessage);
+      child.off('error', reject);
+      child.off('exit', exitedEarly);
+      if (message.kind === 'started') resolve(message);
+      else reject(new Error(message.kind === 'failed' ? message.message : `local cloud backend sent ${message.kind} before starting`));
+    };
+    child.on('message', onMessage);
+  });
+
+  let stopping: Promise<void> | undefined;
+  child.on('exit', (code, signal) => {
+    if (!stopping) logger.error(`local cloud backend exited unexpectedly (${signal ?? `code ${code}`})`);
+  });
+  const { url, wiring, endpoints, environment } = started;
+  return {
+    url,
+    wiring,
+    endpoints,
+    environment,
+    functions: wiring.functions.filter((fn) => !runsInApiProcess(fn, config.backendServices)),
+    async invoke(functionName, payload) {
+      const response = await fetch(`${url}${INVOKE_PATH}/${encodeURIComponent(functionName)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload ?? null),
+      });
+      const reply = (await response.json()) as { result?: unknown; error?: { name: string; message: string } };
+      if (reply.error) throw Object.assign(new Error(reply.error.message), { name: reply.error.name });
+      return reply.result;
+    },
+    async fetch(request) {
+      const incoming = new URL(request.url);
+      const headers = new Headers(request.headers);
+      for (const hop of ['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']) headers.delete(hop);
+      const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+      return fetch(`${url}${incoming.pathname}${incoming.search}`, {
+        method: request.method,
+        headers,
+        redirect: 'manual',
+        ...(hasBody ? { body: await request.arrayBuffer() } : {}),
+      });
+    },
+    async openApiDocument() {
+      return (await (await fetch(`${url}/api/openapi.json`)).json()) as OpenApiDocument;
+    },
+    stop: () =>
+      (stopping ??= new Promise<void>((stopped, failed) => {
+        child.on('message', (message: FromBackend) => (message.kind === 'failed' ? failed(new Error(`local cloud backend failed to stop: ${message.message}`)) : undefined));
+        void exited.then(() => stopped());
+        if (child.connected) child.send('stop');
+      })),
+  };
+}

@@ -1,0 +1,31 @@
+/** What the API process and the backend process tell each other (see process.ts). */
+import type { Endpoints } from '../backend';
+import type { LocalWiring } from '../wiring/wiring';
+
+/** The backend's options that cross the process boundary. */
+export interface BackendConfig {
+  /** Services whose every function runs in the backend (placement.ts; default: the cognitive ones). */
+  backendServices?: readonly string[];
+  dataDir: string;
+  serviceDirs: string[];
+  stage?: string;
+  mongodbUri?: string;
+  environment?: Record<string, string>;
+  info: { title: string; version: string };
+}
+
+export type FromBackend =
+  | {
+      kind: 'started';
+      /** Where it serves its functions' HTTP routes and invocations. */
+      url: string;
+      wiring: LocalWiring;
+      endpoints: Endpoints;
+      environment: Record<string, string>;
+    }
+  | { kind: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
+  | { kind: 'failed'; message: string }
+  | { kind: 'stopped' };
+
+/** Lambda's Invoke, privately: POST a payload, get `{ result }` or `{ error: { name, message } }`. */
+export const INVOKE_PATH = '/__backend/invoke';

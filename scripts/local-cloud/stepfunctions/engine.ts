@@ -250,6 +250,7 @@ export class LocalStepFunctions {
       run.abort();
     }
     await Promise.all(runs.map((run) => run.done));
+    this.store.close();
   }
 
   private run(entry: ExecutionEntry, stateMachine: StateMachineEntry, input: JsonValue): ActiveRun {

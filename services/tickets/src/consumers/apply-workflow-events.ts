@@ -65,7 +65,7 @@ export function createWorkflowEventsHandler(deps: { store: TicketStore; relay: O
         },
         { appliedEventId: event.id },
       );
-      if (outcome.events.length > 0) await deps.relay.flushQuietly();
+      if (outcome.events.length > 0) await deps.relay.flushQuietly([command.ticketId]);
     } catch (error) {
       // A rule said no (the ticket is gone, or a person got there first): retrying cannot change that.
       if (!(error instanceof TicketDomainError)) throw error;

@@ -86,16 +86,17 @@ export function createTicketsApp(deps: TicketsAppDependencies) {
     newEventId: newId,
   });
 
-  const publish = (): Promise<void> => {
-    if (!deps.publishAfterResponse) return deps.relay.flushQuietly();
-    void deps.relay.flushQuietly();
+  /** Publishes what this request committed for these tickets (before or after answering: see publishAfterResponse). */
+  const publish = (ticketIds: readonly string[]): Promise<void> => {
+    if (!deps.publishAfterResponse) return deps.relay.flushQuietly(ticketIds);
+    void deps.relay.flushQuietly(ticketIds);
     return Promise.resolve();
   };
 
   /** Runs a command, publishes its events, and answers with the ticket and its ETag. */
   const run = async (c: Context<AuthEnv>, command: TicketCommand, options: HandleOptions = {}) => {
     const outcome = await handleCommand(deps.store, command, contextOf(c), options);
-    if (outcome.events.length > 0) await publish();
+    if (outcome.events.length > 0) await publish([command.ticketId]);
     return outcome.state;
   };
 
@@ -193,8 +194,8 @@ export function createTicketsApp(deps: TicketsAppDependencies) {
 
   app.openapi(importRoute, async (c) => {
     const entries = parseImportBody(await c.req.text(), c.req.header('content-type') ?? '');
-    const report = await importTickets(deps.store, entries, () => contextOf(c), newId);
-    if (report.created > 0) await publish();
+    const { report, createdIds } = await importTickets(deps.store, entries, () => contextOf(c), newId);
+    if (createdIds.length > 0) await publish(createdIds);
     return c.json(report, 200);
   });
 

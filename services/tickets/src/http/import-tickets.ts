@@ -57,8 +57,9 @@ export async function importTickets(
   entries: [number, unknown][],
   context: () => CommandContext,
   newTicketId: () => string,
-): Promise<ImportReport> {
+): Promise<{ report: ImportReport; createdIds: string[] }> {
   const report: ImportReport = { created: 0, skipped: 0, failed: 0, errors: [] };
+  const createdIds: string[] = [];
   const importOne = ([line, value]: [number, unknown]) => {
     if (value instanceof SyntaxError) {
       report.failed++;
@@ -111,7 +112,9 @@ export async function importTickets(
     const { existing } = await store.createMany(batch);
     report.skipped += existing.length;
     report.created += batch.length - existing.length;
+    const skipped = new Set(existing);
+    for (const commit of batch) if (!skipped.has(commit.ticketId)) createdIds.push(commit.ticketId);
   }
   report.errors.sort((a, b) => a.line - b.line);
-  return report;
+  return { report, createdIds };
 }

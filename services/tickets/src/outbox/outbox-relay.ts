@@ -1,21 +1,26 @@
 /**
  * Publishes what the outbox holds, in order per ticket, then moves it to the audit trail. Runs right after
- * each commit (coalescing concurrent callers into shared PutEvents batches) and on a schedule, which
- * catches anything a crash left between commit and publish. At-least-once: a crash after publishing and
- * before marking republishes, and consumers drop the repeat by event id.
+ * each commit for the tickets that commit touched (coalescing concurrent callers into shared PutEvents
+ * batches), and on a schedule for everything older, which catches anything a crash left between commit and
+ * publish. Each process publishes its own commits: relays in several processes (the API's, the consumers')
+ * do not race to publish the same events. At-least-once: a crash after publishing and before marking
+ * republishes, and consumers drop the repeat by event id.
  */
 import type { EventPublisher } from '@cogdesk/shared/events/publisher';
 import type { AppLogger } from '@cogdesk/shared/observability/logger';
-import type { TicketStore } from '../store/ticket-store';
+import type { OutboxFilter, TicketStore } from '../store/ticket-store';
 
 export interface RelayRun {
   published: number;
   tickets: number;
 }
 
+/** Which tickets a run publishes: the ones named, or all whose oldest commit is older than a time. */
+export type RelaySelection = { tickets: Set<string> } | { committedBefore?: string };
+
 export class OutboxRelay {
   private running: Promise<RelayRun> | undefined;
-  private again: Promise<RelayRun> | undefined;
+  private next: { run: Promise<RelayRun>; selection: RelaySelection } | undefined;
 
   constructor(
     private readonly store: TicketStore,
@@ -25,27 +30,44 @@ export class OutboxRelay {
   ) {}
 
   /**
-   * Publishes everything pending now. A call made while a run is in progress waits for one more run that
-   * starts after it, so its own commit is covered; concurrent callers share that run.
+   * Publishes what is pending now for `ticketIds` (what the caller just committed), or for every ticket
+   * (after a crash, in tests). A call made while a run is in progress waits for one more run that starts
+   * after it, so its own commit is covered; concurrent callers share that run.
    */
-  flush(): Promise<RelayRun> {
-    if (!this.running) {
-      this.running = this.drain().finally(() => (this.running = undefined));
-      return this.running;
-    }
-    this.again ??= this.running
-      .catch(() => undefined)
-      .then(() => {
-        this.again = undefined;
-        return this.flush();
-      });
-    return this.again;
+  flush(ticketIds?: readonly string[]): Promise<RelayRun> {
+    return this.schedule(ticketIds ? { tickets: new Set(ticketIds) } : {});
   }
 
-  private async drain(): Promise<RelayRun> {
+  /** The scheduled sweep: tickets whose oldest unpublished commit is older than `committedBefore` (ISO). */
+  sweep(committedBefore: string): Promise<RelayRun> {
+    return this.schedule({ committedBefore });
+  }
+
+  private schedule(selection: RelaySelection): Promise<RelayRun> {
+    if (!this.running) {
+      this.running = this.drain(selection).finally(() => (this.running = undefined));
+      return this.running;
+    }
+    if (this.next) {
+      this.next.selection = merge(this.next.selection, selection);
+      return this.next.run;
+    }
+    const next = { selection } as { run: Promise<RelayRun>; selection: RelaySelection };
+    next.run = this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.next = undefined;
+        return this.schedule(next.selection);
+      });
+    this.next = next;
+    return next.run;
+  }
+
+  private async drain(selection: RelaySelection): Promise<RelayRun> {
     const run: RelayRun = { published: 0, tickets: 0 };
+    const filter: OutboxFilter = 'tickets' in selection ? { ticketIds: [...selection.tickets] } : selection;
     for (;;) {
-      const pending = await this.store.pendingOutbox(this.batchTickets);
+      const pending = await this.store.pendingOutbox(this.batchTickets, filter);
       if (pending.length === 0) return run;
       // One publish call for the whole batch: the publisher keeps order within a call, so each ticket's
       // events stay in order, and events of many tickets share PutEvents requests.
@@ -59,15 +81,24 @@ export class OutboxRelay {
 
   /** Resolves once no run is in progress or queued (for a clean shutdown: nothing is cut mid-publish). */
   async settled(): Promise<void> {
-    while (this.running ?? this.again) await (this.again ?? this.running)!.catch(() => undefined);
+    while (this.running ?? this.next) await (this.next?.run ?? this.running)!.catch(() => undefined);
   }
 
   /** For callers that must not fail because publishing did (the commit already stands; the sweep retries). */
-  async flushQuietly(): Promise<void> {
+  async flushQuietly(ticketIds?: readonly string[]): Promise<void> {
     try {
-      await this.flush();
+      await this.flush(ticketIds);
     } catch (error) {
       this.logger.error('outbox relay failed; the scheduled sweep will retry', { error });
     }
   }
+}
+
+/** One run covering both: named tickets join, sweeps take the later cutoff, and a mix takes everything (rare). */
+function merge(queued: RelaySelection, incoming: RelaySelection): RelaySelection {
+  if ('tickets' in queued && 'tickets' in incoming) return { tickets: new Set([...queued.tickets, ...incoming.tickets]) };
+  if (!('tickets' in queued) && !('tickets' in incoming) && queued.committedBefore && incoming.committedBefore) {
+    return { committedBefore: queued.committedBefore > incoming.committedBefore ? queued.committedBefore : incoming.committedBefore };
+  }
+  return {};
 }

@@ -6,7 +6,7 @@ import { MongoBulkWriteError, type WriteError, type Collection, type Db, type In
 import type { TicketEvent } from '../domain';
 import { buildListQuery, encodeCursor, type TicketListQuery } from './list-query';
 import { snapshotOfDocument, stateFields, stateOfDocument, type TicketDocument } from './ticket-document';
-import { ConcurrentChangeError, type PendingOutbox, type TicketCommit, type TicketPage, type TicketStore } from './ticket-store';
+import { ConcurrentChangeError, type OutboxFilter, type PendingOutbox, type TicketCommit, type TicketPage, type TicketStore } from './ticket-store';
 
 interface EventDocument {
   _id: string;
@@ -127,9 +127,15 @@ export class MongoTicketStore implements TicketStore {
     return [...moved.map((document) => document.event), ...(ticket?.outbox ?? []).filter((event) => !seen.has(event.id))];
   }
 
-  async pendingOutbox(limit: number): Promise<PendingOutbox[]> {
+  async pendingOutbox(limit: number, filter: OutboxFilter = {}): Promise<PendingOutbox[]> {
     const documents = await this.tickets
-      .find({ outboxSince: { $exists: true } }, { projection: { outbox: 1 } })
+      .find(
+        {
+          ...(filter.ticketIds ? { _id: { $in: [...filter.ticketIds] } } : {}),
+          outboxSince: filter.committedBefore === undefined ? { $exists: true } : { $lt: filter.committedBefore },
+        },
+        { projection: { outbox: 1 } },
+      )
       .sort({ outboxSince: 1 })
       .limit(limit)
       .toArray();

@@ -40,6 +40,12 @@ export class ConcurrentChangeError extends Error {
   }
 }
 
+export interface OutboxFilter {
+  ticketIds?: readonly string[];
+  /** ISO time: only tickets whose oldest unpublished commit is older. */
+  committedBefore?: string;
+}
+
 export interface TicketStore {
   load(ticketId: string): Promise<StoredTicket | null>;
   /** Throws ConcurrentChangeError when the stored version is not `expectedVersion`. */
@@ -49,7 +55,8 @@ export interface TicketStore {
   list(query: TicketListQuery, options: { count: boolean }): Promise<TicketPage>;
   /** The audit trail, oldest first, including events still waiting in the outbox. */
   history(ticketId: string): Promise<TicketEvent[]>;
-  pendingOutbox(limit: number): Promise<PendingOutbox[]>;
+  /** Tickets with unpublished events, oldest commit first: all, or only `ticketIds`, or only commits before `committedBefore`. */
+  pendingOutbox(limit: number, filter?: OutboxFilter): Promise<PendingOutbox[]>;
   /** Moves published events into the audit trail and out of their tickets' outboxes (a few writes for many tickets). */
   markPublished(published: readonly PendingOutbox[]): Promise<void>;
   /** Age in ms of the oldest unpublished event, 0 when none: the outbox lag. */

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTicketsApp } from './test-app';
+import { startTestMongo, type TestMongo } from './test-mongo';
+
+let mongo: TestMongo;
+beforeAll(async () => {
+  mongo = await startTestMongo();
+});
+afterAll(async () => {
+  await mongo?.stop();
+});
+
+/** Creates tickets with publishing down, so their events stay in the outbox. */
+async function pendingTickets(api: Awaited<ReturnType<typeof buildTicketsApp>>, titles: string[]): Promise<string[]> {
+  api.eventBridge.failNext = 1000;
+  const ids: string[] = [];
+  for (const title of titles) ids.push(((await (await api.request('POST', '/api/tickets', { body: { title } })).json()) as { id: string }).id);
+  api.eventBridge.failNext = 0;
+  return ids;
+}
+
+const pendingIds = async (api: Awaited<ReturnType<typeof buildTicketsApp>>, ids: string[]) =>
+  (await api.store.pendingOutbox(1000)).map((entry) => entry.ticketId).filter((id) => ids.includes(id));
+
+describe('the outbox relay', () => {
+  it('publishes only the tickets it is asked to (its own commits), leaving the rest to their own processes', async () => {
+    const api = await buildTicketsApp(mongo.db);
+    const [mine, theirs] = await pendingTickets(api, ['Mine', 'Theirs']);
+
+    expect(await api.relay.flush([mine!])).toEqual({ published: 1, tickets: 1 });
+    expect(api.eventBridge.published.map((event) => event.subject)).toEqual([mine]);
+    expect(await pendingIds(api, [mine!, theirs!])).toEqual([theirs]);
+  });
+
+  it('shares one run between callers that arrive while one is in progress, and covers each of their tickets', async () => {
+    const api = await buildTicketsApp(mongo.db);
+    const ids = await pendingTickets(api, ['A', 'B', 'C']);
+    let release!: () => void;
+    api.eventBridge.hold = new Promise((resolve) => (release = resolve));
+
+    const first = api.relay.flush([ids[0]!]);
+    const [second, third] = [api.relay.flush([ids[1]!]), api.relay.flush([ids[2]!])];
+    api.eventBridge.hold = undefined;
+    release();
+    await Promise.all([first, second, third]);
+
+    expect(await second).toBe(await third);
+    expect(new Set(api.eventBridge.published.map((event) => event.subject))).toEqual(new Set(ids));
+    expect(await pendingIds(api, ids)).toEqual([]);
+  });
+
+  it('sweeps only what was committed before the cutoff', async () => {
+    const api = await buildTicketsApp(mongo.db);
+    const [old] = await pendingTickets(api, ['Left by a crash']);
+    const cutoff = new Date(Date.now() + 1).toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const [fresh] = await pendingTickets(api, ['Being published by its process']);
+
+    await api.relay.sweep(cutoff);
+    expect(api.eventBridge.published.map((event) => event.subject).filter((id) => id === old || id === fresh)).toEqual([old]);
+    expect(await pendingIds(api, [old!, fresh!])).toEqual([fresh]);
+  });
+});

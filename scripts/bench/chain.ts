@@ -1,6 +1,7 @@
 /**
  * `npx tsx scripts/bench/chain.ts [--tickets 300 --rate 30 --history 2000 --poll-ms 250]` (`--history 0`: no warm-up): the cognitive
- * chain under a steady load, through the whole local cloud in this process. Imports labelled history first
+ * chain under a steady load, through the whole local cloud (its API in this process, its backend in a child
+ * process, as `npm start` runs them). Imports labelled history first
  * (so dedupe and triage have something to go on), then POSTs tickets open-loop at the target rate and polls
  * each until its triage completed, it was closed as a duplicate, or its triage failed. Prints create →
  * outcome latency (p50/p95/p99), the sustained rate and how the tickets ended. k-NN figures: scripts/bench/knn.ts.

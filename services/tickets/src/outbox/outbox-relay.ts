@@ -96,7 +96,11 @@ export class OutboxRelay {
 
 /** One run covering both: named tickets join, sweeps take the later cutoff, and a mix takes everything (rare). */
 function merge(queued: RelaySelection, incoming: RelaySelection): RelaySelection {
-  if ('tickets' in queued && 'tickets' in incoming) return { tickets: new Set([...queued.tickets, ...incoming.tickets]) };
+  if ('tickets' in queued && 'tickets' in incoming) {
+    // In place: many callers join one queued run while a publish is slow.
+    for (const id of incoming.tickets) queued.tickets.add(id);
+    return queued;
+  }
   if (!('tickets' in queued) && !('tickets' in incoming) && queued.committedBefore && incoming.committedBefore) {
     return { committedBefore: queued.committedBefore > incoming.committedBefore ? queued.committedBefore : incoming.committedBefore };
   }

@@ -35,6 +35,8 @@ export interface LocalCloudOptions {
   processes?: 'split' | 'one';
   /** With 'split': services whose every function runs in the backend (default: the cognitive ones). */
   backendServices?: readonly string[];
+  /** With 'split': called if the backend process dies unasked; the API alone is no use, so stop and exit. */
+  onBackendExit?: (error: Error) => void;
 }
 
 export interface LocalCloud {
@@ -72,7 +74,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       cloud = { wiring: backend.wiring, endpoints: backend.endpoints, bus: backend.bus, invoke: (arnOrName, payload) => backend.invoke(arnOrName, payload) };
     } else {
       const { dataDir, serviceDirs, stage, mongodbUri, environment, backendServices } = options;
-      const backend = await startBackendProcess({ dataDir, serviceDirs, stage, mongodbUri, environment, backendServices, info: API_INFO }, logger);
+      const backend = await startBackendProcess(
+        { dataDir, serviceDirs, stage, mongodbUri, environment, backendServices, info: API_INFO },
+        logger,
+        options.onBackendExit,
+      );
       // Stopped after this process's functions (stops run in reverse): they may still be writing to it.
       stops.push(() => backend.stop());
       useLocalAwsCredentials();

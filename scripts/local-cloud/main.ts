@@ -32,6 +32,7 @@ const cloud = await startLocalCloud({
   serviceDirs: defaultServiceDirs(root),
   ...(config.MONGODB_URI ? { mongodbUri: config.MONGODB_URI } : {}),
   environment: auth.environment,
+  onBackendExit: () => shutdown('backend exit', 1),
 });
 
 const url = cloud.url.replace('127.0.0.1', 'localhost');
@@ -46,17 +47,17 @@ console.info(
 );
 
 let stopping = false;
-const shutdown = (signal: string) => {
+function shutdown(reason: string, exitCode = 0) {
   if (stopping) return;
   stopping = true;
-  console.info(`${signal}: finishing in-flight work and saving state...`);
+  console.info(`${reason}: finishing in-flight work and saving state...`);
   cloud.stop().then(
-    () => process.exit(0),
+    () => process.exit(exitCode),
     (error: unknown) => {
       console.error('shutdown failed', error);
       process.exit(1);
     },
   );
-};
+}
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));

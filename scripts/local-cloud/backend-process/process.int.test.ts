@@ -30,10 +30,13 @@ const isAlive = (pid: number) => {
 describe('a service running in the backend process', () => {
   let dataDir: string;
   let cloud: LocalCloud;
+  const backendExits: Error[] = [];
+  const start = () =>
+    startLocalCloud({ dataDir, port: 0, serviceDirs: [root, probeDir], backendServices: ['cogdesk-probe'], logger, onBackendExit: (error) => backendExits.push(error) });
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'backend-process-'));
-    cloud = await startLocalCloud({ dataDir, port: 0, serviceDirs: [root, probeDir], backendServices: ['cogdesk-probe'], logger });
+    cloud = await start();
   });
 
   afterAll(async () => {
@@ -82,6 +85,16 @@ describe('a service running in the backend process', () => {
     await cloud.stop();
     expect(isAlive(pid)).toBe(false);
     expect(logged).toEqual([]);
-    cloud = await startLocalCloud({ dataDir, port: 0, serviceDirs: [root, probeDir], backendServices: ['cogdesk-probe'], logger });
+    expect(backendExits).toEqual([]);
+    cloud = await start();
+  });
+
+  it('tells the API process when the backend dies unasked', async () => {
+    const { pid } = (await cloud.invoke('cogdesk-probe-local-echo', {})) as { pid: number };
+    process.kill(pid, 'SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (backendExits.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(backendExits.map((error) => error.message)).toEqual(['local cloud backend exited unexpectedly (SIGKILL)']);
+    logged.length = 0;
   });
 });

@@ -31,7 +31,12 @@ export interface BackendProcess extends RemoteHttpFunctions {
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
-export async function startBackendProcess(config: BackendConfig, logger: Pick<Console, 'debug' | 'info' | 'warn' | 'error'>): Promise<BackendProcess> {
+export async function startBackendProcess(
+  config: BackendConfig,
+  logger: Pick<Console, 'debug' | 'info' | 'warn' | 'error'>,
+  /** Called if the backend exits without being asked to (a crash, or killed). */
+  onUnexpectedExit: (error: Error) => void = () => undefined,
+): Promise<BackendProcess> {
   const child = fork(fileURLToPath(new URL('./process-main.ts', import.meta.url)), [JSON.stringify(config)], {
     cwd: root,
     execArgv: ['--import', 'tsx'],
@@ -59,7 +64,10 @@ export async function startBackendProcess(config: BackendConfig, logger: Pick<Co
 
   let stopping: Promise<void> | undefined;
   child.on('exit', (code, signal) => {
-    if (!stopping) logger.error(`local cloud backend exited unexpectedly (${signal ?? `code ${code}`})`);
+    if (stopping) return;
+    const error = new Error(`local cloud backend exited unexpectedly (${signal ?? `code ${code}`})`);
+    logger.error(error.message);
+    onUnexpectedExit(error);
   });
   const { url, wiring, endpoints, environment } = started;
   return {

@@ -1,5 +1,9 @@
+import { validateEvent } from '@cogdesk/events-schema';
+import { createEventPublisher } from '@cogdesk/shared/events/publisher';
+import { RecordingLogger } from '@cogdesk/shared/testing/recording-logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTicketsApp } from './test-app';
+import { OutboxRelay } from '../src/outbox/outbox-relay';
+import { buildTicketsApp, RecordingEventBridge } from './test-app';
 import { startTestMongo, type TestMongo } from './test-mongo';
 
 let mongo: TestMongo;
@@ -46,6 +50,17 @@ describe('the outbox relay', () => {
 
     expect(await second).toBe(await third);
     expect(new Set(api.eventBridge.published.map((event) => event.subject))).toEqual(new Set(ids));
+    expect(await pendingIds(api, ids)).toEqual([]);
+  });
+
+  it('publishes many named tickets (an import) a batch of ids at a time', async () => {
+    const api = await buildTicketsApp(mongo.db);
+    const ids = await pendingTickets(api, ['1', '2', '3', '4', '5']);
+    const eventBridge = new RecordingEventBridge();
+    const relay = new OutboxRelay(api.store, createEventPublisher({ client: eventBridge, eventBusName: 'cogdesk-test', validate: validateEvent }), new RecordingLogger(), 2);
+
+    expect(await relay.flush(ids)).toEqual({ published: 5, tickets: 5 });
+    expect(eventBridge.published.map((event) => event.subject).sort()).toEqual([...ids].sort());
     expect(await pendingIds(api, ids)).toEqual([]);
   });
 

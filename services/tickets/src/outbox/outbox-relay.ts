@@ -65,18 +65,30 @@ export class OutboxRelay {
 
   private async drain(selection: RelaySelection): Promise<RelayRun> {
     const run: RelayRun = { published: 0, tickets: 0 };
-    const filter: OutboxFilter = 'tickets' in selection ? { ticketIds: [...selection.tickets] } : selection;
-    for (;;) {
-      const pending = await this.store.pendingOutbox(this.batchTickets, filter);
-      if (pending.length === 0) return run;
-      // One publish call for the whole batch: the publisher keeps order within a call, so each ticket's
-      // events stay in order, and events of many tickets share PutEvents requests.
-      await this.publisher.publish(pending.flatMap((entry) => entry.events));
-      await this.store.markPublished(pending);
-      run.published += pending.reduce((sum, entry) => sum + entry.events.length, 0);
-      run.tickets += pending.length;
-      if (pending.length < this.batchTickets) return run;
+    if (!('tickets' in selection)) {
+      // Everything pending (or older than the cutoff), a batch at a time until a short batch.
+      for (let held = this.batchTickets; held === this.batchTickets; ) held = await this.publishBatch(selection, run);
+      return run;
     }
+    // Named tickets a batch of ids at a time: one query per batch, however many an import committed.
+    const ids = [...selection.tickets];
+    for (let start = 0; start < ids.length; start += this.batchTickets) {
+      await this.publishBatch({ ticketIds: ids.slice(start, start + this.batchTickets) }, run);
+    }
+    return run;
+  }
+
+  /** Publishes one batch of pending tickets; returns how many tickets it held. */
+  private async publishBatch(filter: OutboxFilter, run: RelayRun): Promise<number> {
+    const pending = await this.store.pendingOutbox(this.batchTickets, filter);
+    if (pending.length === 0) return 0;
+    // One publish call for the whole batch: the publisher keeps order within a call, so each ticket's
+    // events stay in order, and events of many tickets share PutEvents requests.
+    await this.publisher.publish(pending.flatMap((entry) => entry.events));
+    await this.store.markPublished(pending);
+    run.published += pending.reduce((sum, entry) => sum + entry.events.length, 0);
+    run.tickets += pending.length;
+    return pending.length;
   }
 
   /** Resolves once no run is in progress or queued (for a clean shutdown: nothing is cut mid-publish). */

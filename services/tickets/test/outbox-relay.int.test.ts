@@ -1,3 +1,4 @@
+import type { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { validateEvent } from '@cogdesk/events-schema';
 import { createEventPublisher } from '@cogdesk/shared/events/publisher';
 import { RecordingLogger } from '@cogdesk/shared/testing/recording-logger';
@@ -62,6 +63,26 @@ describe('the outbox relay', () => {
     expect(await relay.flush(ids)).toEqual({ published: 5, tickets: 5 });
     expect(eventBridge.published.map((event) => event.subject).sort()).toEqual([...ids].sort());
     expect(await pendingIds(api, ids)).toEqual([]);
+  });
+
+  it('publishes a batch in groups side by side; a group that fails stays pending, the others are marked', async () => {
+    const api = await buildTicketsApp(mongo.db);
+    const ids = await pendingTickets(api, ['a', 'b', 'c', 'd', 'e', 'f']);
+    const unlucky = ids[2]!;
+    const eventBridge = new RecordingEventBridge();
+    const client = {
+      send: (command: PutEventsCommand) =>
+        command.input.Entries!.some((entry) => (JSON.parse(entry.Detail!) as { subject: string }).subject === unlucky)
+          ? Promise.reject(Object.assign(new Error('AccessDenied'), { name: 'AccessDeniedException' }))
+          : eventBridge.send(command),
+    };
+    const relay = new OutboxRelay(api.store, createEventPublisher({ client, eventBusName: 'cogdesk-test', validate: validateEvent, maxAttempts: 1 }), new RecordingLogger());
+
+    await expect(relay.flush(ids)).rejects.toThrow();
+    const pending = await pendingIds(api, ids);
+    expect(pending).toContain(unlucky);
+    expect(pending.length).toBeLessThan(ids.length);
+    expect(eventBridge.published.map((event) => event.subject).sort()).toEqual(ids.filter((id) => !pending.includes(id)).sort());
   });
 
   it('sweeps only what was committed before the cutoff', async () => {

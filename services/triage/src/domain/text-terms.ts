@@ -30,15 +30,11 @@ const charGramTextLimit = 3000;
 export function extractTerms(ticket: Pick<TicketText, 'title' | 'description'>): TermCounts {
   const terms = new Map<number, number>();
   const titleWords = wordTokens(ticket.title);
-  const X = process.env.X ?? '';
-  const prose = X.includes('A') ? ticket.description.replace(/```[\s\S]*?(```|$)/g, ' ').replace(/^(?: {4}|\t).*$/gm, ' ') : ticket.description;
-  const words = [...titleWords, ...wordTokens(prose)];
-  if (X.includes('B')) for (const [, h] of ticket.description.matchAll(/^\s*(?:#{1,6}\s+|\*\*)(.+?)(?:\*\*)?\s*$/gm)) add(terms, 3, fnv1a(`h:${wordTokens(h!).join(' ')}`));
-  if (X.includes('H')) for (const [, h] of ticket.description.matchAll(/^\s*(?:#{1,6}\s+|\*\*)(.+?)(?:\*\*)?\s*$/gm)) addWordGrams(terms, 0, wordTokens(h!).map((w) => `h:${w}`));
+  const words = [...titleWords, ...wordTokens(ticket.description)];
   addWordGrams(terms, 0, titleWords);
   addTitleShape(terms, 0, ticket.title, titleWords);
   addWordGrams(terms, 1, words);
-  addCharGrams(terms, 2, wordTokens(`${ticket.title}\n${prose.slice(0, charGramTextLimit)}`));
+  addCharGrams(terms, 2, wordTokens(`${ticket.title}\n${ticket.description.slice(0, charGramTextLimit)}`));
   for (const cue of textCues(ticket.title, ticket.description)) add(terms, 3, fnv1a(cue));
   return { keys: Float64Array.from(terms.keys()), counts: Float32Array.from(terms.values()) };
 }

@@ -25,6 +25,7 @@ import { StepFunctionsError } from './stepfunctions/errors';
 import { startLocalStepFunctions } from './stepfunctions/server';
 import { startTriggers } from './triggers';
 import { loadWiring, type FunctionSpec, type LocalWiring, type QueueSpec, type RuleTargetSpec } from './wiring/wiring';
+import { StopStack } from './stop-stack';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT_ID = '000000000000';
@@ -72,16 +73,8 @@ export function useLocalAwsCredentials(): void {
 export async function startBackend(options: BackendOptions): Promise<Backend> {
   const logger = options.logger ?? console;
   const stage = options.stage ?? 'local';
-  const stops: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) {
-      try {
-        await stop();
-      } catch (error) {
-        logger.error('local cloud: stop failed', error);
-      }
-    }
-  };
+  const stops = new StopStack(logger);
+  const stopAll = () => stops.stopAll();
 
   try {
     await mkdir(options.dataDir, { recursive: true });

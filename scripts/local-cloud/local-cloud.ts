@@ -14,6 +14,7 @@ import { applyFunctionEnvironment, createLambdaInvoker, disposeFunctions, findFu
 import { createGateway, type RemoteHttpFunctions } from './gateway';
 import { runsInApiProcess } from './placement';
 import type { LocalWiring } from './wiring/wiring';
+import { StopStack } from './stop-stack';
 
 export { ACCOUNT_ID, REGION } from './backend';
 
@@ -52,16 +53,8 @@ export interface LocalCloud {
 
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const logger = options.logger ?? console;
-  const stops: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) {
-      try {
-        await stop();
-      } catch (error) {
-        logger.error('local cloud: stop failed', error);
-      }
-    }
-  };
+  const stops = new StopStack(logger);
+  const stopAll = () => stops.stopAll();
 
   try {
     let cloud: Omit<LocalCloud, 'url' | 'stop'>;

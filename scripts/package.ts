@@ -3,7 +3,8 @@
  * offline with dummy credentials, then the checks every template must pass. CI runs it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultServiceDirs } from './service-dirs';
@@ -13,6 +14,8 @@ const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { stage: { type: 'string', default: 'dev' } } });
 const stage = values.stage;
 let failed = false;
+// The bundler leaves a work directory per function in the temp dir; give it one of ours to remove after.
+const workDir = mkdtempSync(path.join(tmpdir(), 'cogdesk-package-'));
 
 for (const dir of defaultServiceDirs(root).filter((candidate) => existsSync(path.join(candidate, 'serverless.yml')))) {
   const name = path.relative(root, dir) || 'platform';
@@ -20,7 +23,7 @@ for (const dir of defaultServiceDirs(root).filter((candidate) => existsSync(path
   const result = spawnSync('npx', ['osls', 'package', '--stage', stage], {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'package-offline', AWS_SECRET_ACCESS_KEY: 'package-offline', AWS_REGION: 'us-east-1', SLS_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, TMPDIR: workDir, AWS_ACCESS_KEY_ID: 'package-offline', AWS_SECRET_ACCESS_KEY: 'package-offline', AWS_REGION: 'us-east-1', SLS_TELEMETRY_DISABLED: '1' },
   });
   if (result.status !== 0) {
     failed = true;
@@ -34,4 +37,5 @@ for (const dir of defaultServiceDirs(root).filter((candidate) => existsSync(path
   console.info(`${problems.length ? '✗' : '✓'} ${name}: ${resources} resources (${Date.now() - started} ms)${problems.map((p) => `\n    ${p}`).join('')}`);
 }
 
+rmSync(workDir, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);

@@ -8,6 +8,7 @@ import { format } from 'node:util';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { startBackend } from '../backend';
+import { exitAfter } from '../child-service';
 import { createGateway } from '../gateway';
 import { runsInApiProcess } from '../placement';
 import { INVOKE_PATH, type BackendConfig, type FromBackend } from './protocol';
@@ -65,10 +66,4 @@ try {
   });
 } catch (error) {
   exitAfter({ kind: 'failed', message: format(error) }, 1);
-}
-
-/** Exits once the message is on its way (a plain exit could drop it); with no parent left, at once. */
-function exitAfter(message: FromBackend, code: number): void {
-  if (process.connected) process.send!(message, () => process.exit(code));
-  else process.exit(code);
 }

@@ -16,6 +16,7 @@ import type { Endpoints } from '../backend';
 import type { OpenApiDocument, RemoteHttpFunctions } from '../gateway';
 import { runsInApiProcess } from '../placement';
 import type { LocalWiring } from '../wiring/wiring';
+import { superviseChild } from '../child-service';
 import { INVOKE_PATH, type BackendConfig, type FromBackend } from './protocol';
 
 export interface BackendProcess extends RemoteHttpFunctions {
@@ -45,29 +46,12 @@ export async function startBackendProcess(
   child.on('message', (message: FromBackend) => {
     if (message.kind === 'log') logger[message.level](message.message);
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-
-  const started = await new Promise<Extract<FromBackend, { kind: 'started' }>>((resolve, reject) => {
-    const exitedEarly = (code: number | null, signal: string | null) => reject(new Error(`local cloud backend exited before starting (${signal ?? `code ${code}`})`));
-    child.once('error', reject);
-    child.once('exit', exitedEarly);
-    const onMessage = (message: FromBackend) => {
-      if (message.kind === 'log') return;
-      child.off('message', onMessage);
-      child.off('error', reject);
-      child.off('exit', exitedEarly);
-      if (message.kind === 'started') resolve(message);
-      else reject(new Error(message.kind === 'failed' ? message.message : `local cloud backend sent ${message.kind} before starting`));
-    };
-    child.on('message', onMessage);
-  });
-
-  let stopping: Promise<void> | undefined;
-  child.on('exit', (code, signal) => {
-    if (stopping) return;
-    const error = new Error(`local cloud backend exited unexpectedly (${signal ?? `code ${code}`})`);
-    logger.error(error.message);
-    onUnexpectedExit(error);
+  const { started, stop } = await superviseChild<Extract<FromBackend, { kind: 'started' }>>(child, {
+    name: 'local cloud backend',
+    onUnexpectedExit: (error) => {
+      logger.error(error.message);
+      onUnexpectedExit(error);
+    },
   });
   const { url, wiring, endpoints, environment } = started;
   return {
@@ -101,11 +85,6 @@ export async function startBackendProcess(
     async openApiDocument() {
       return (await (await fetch(`${url}/api/openapi.json`)).json()) as OpenApiDocument;
     },
-    stop: () =>
-      (stopping ??= new Promise<void>((stopped, failed) => {
-        child.on('message', (message: FromBackend) => (message.kind === 'failed' ? failed(new Error(`local cloud backend failed to stop: ${message.message}`)) : undefined));
-        void exited.then(() => stopped());
-        if (child.connected) child.send('stop');
-      })),
+    stop,
   };
 }

@@ -4,16 +4,12 @@
  * Ctrl-C reaches the whole process group: the server ignores SIGINT and lets the parent stop it last,
  * after the services that still write to it.
  */
+import { exitAfter } from '../child-service';
 import { startEmbeddedMongo, type EmbeddedMongo, type EmbeddedMongoOptions } from './server';
 
 const failure = (error: unknown) => {
   const { name, message, code } = error as Error & { code?: string };
   return { kind: 'failed' as const, name, message, ...(typeof code === 'string' ? { code } : {}) };
-};
-/** Exits once the message is on its way (a plain exit could drop it); with no parent left, at once. */
-const sendAndExit = (message: unknown, code: number) => {
-  if (process.connected) process.send!(message, () => process.exit(code));
-  else process.exit(code);
 };
 
 process.on('SIGINT', () => undefined);
@@ -22,8 +18,8 @@ const options = JSON.parse(process.argv[2]!) as EmbeddedMongoOptions;
 let stopping: Promise<void> | undefined;
 function stop(mongo: EmbeddedMongo): Promise<void> {
   stopping ??= mongo.stop().then(
-    () => sendAndExit({ kind: 'stopped' }, 0),
-    (error: unknown) => sendAndExit(failure(error), 1),
+    () => exitAfter({ kind: 'stopped' }, 0),
+    (error: unknown) => exitAfter(failure(error), 1),
   );
   return stopping;
 }
@@ -35,5 +31,5 @@ startEmbeddedMongo(options).then(
     process.on('SIGTERM', () => void stop(mongo));
     process.send!({ kind: 'started', uri: mongo.uri, port: mongo.port, socketUri: mongo.socketUri });
   },
-  (error: unknown) => sendAndExit(failure(error), 1),
+  (error: unknown) => exitAfter(failure(error), 1),
 );

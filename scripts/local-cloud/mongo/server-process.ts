@@ -13,13 +13,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import { buildSync } from 'esbuild';
+import { superviseChild, type FailedMessage } from '../child-service';
 import type { EmbeddedMongo, EmbeddedMongoOptions } from './server';
 import { DataDirLockedError } from './storage';
 
-type FromServer =
-  | { kind: 'started'; uri: string; port: number; socketUri?: string }
-  | { kind: 'failed'; name: string; message: string; code?: string }
-  | { kind: 'stopped' };
+interface Started {
+  kind: 'started';
+  uri: string;
+  port: number;
+  socketUri?: string;
+}
 
 // The server is TypeScript. The child runs an esbuild bundle of it with plain node: no loader to start
 // (tsx would add a second or so), and no tsx signal relay in the child, so Ctrl-C is handled as the
@@ -51,43 +54,19 @@ function serverBundle(): Promise<string> {
 /** Like `startEmbeddedMongo`, with the server running in a child process that never outlives this one. */
 export async function startEmbeddedMongoProcess(options: EmbeddedMongoOptions): Promise<EmbeddedMongo> {
   const child = fork(await serverBundle(), [JSON.stringify(options)], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    const failedToStart = (error: Error) => reject(error);
-    const exitedEarly = (code: number | null, signal: string | null) => reject(new Error(`embedded MongoDB exited before starting (${signal ?? `code ${code}`})`));
-    child.once('error', failedToStart);
-    child.once('exit', exitedEarly);
-    child.once('message', (message: FromServer) => {
-      child.off('error', failedToStart);
-      child.off('exit', exitedEarly);
-      if (message.kind !== 'started') {
-        reject(message.kind === 'failed' ? serverError(message) : new Error(`embedded MongoDB sent ${message.kind} before starting`));
-        return;
-      }
-      let stopping: Promise<void> | undefined;
-      child.on('exit', (code, signal) => {
-        if (!stopping) console.error(`embedded MongoDB exited unexpectedly (${signal ?? `code ${code}`})`);
-      });
-      resolve({
-        uri: message.uri,
-        port: message.port,
-        ...(message.socketUri === undefined ? {} : { socketUri: message.socketUri }),
-        stop: () =>
-          (stopping ??= new Promise<void>((stopped, failed) => {
-            child.once('message', (reply: FromServer) => (reply.kind === 'failed' ? failed(serverError(reply)) : undefined));
-            void exited.then(() => stopped());
-            if (child.connected) child.send('stop');
-          })),
-      });
-    });
+  const { started, stop } = await superviseChild<Started>(child, {
+    name: 'embedded MongoDB',
+    failure: serverError,
+    onUnexpectedExit: (error) => console.error(error.message),
   });
+  return { uri: started.uri, port: started.port, ...(started.socketUri === undefined ? {} : { socketUri: started.socketUri }), stop };
 }
 
 /** The child's error as the caller would have got it in-process (the port book retries EADDRINUSE). */
-function serverError(message: Extract<FromServer, { kind: 'failed' }>): Error {
+function serverError(message: FailedMessage): Error {
   const error = new Error(message.message);
   if (message.name === 'DataDirLockedError') Object.setPrototypeOf(error, DataDirLockedError.prototype);
-  error.name = message.name;
+  error.name = message.name ?? 'Error';
   if (message.code !== undefined) Object.assign(error, { code: message.code });
   return error;
 }

@@ -189,6 +189,8 @@ describe('import', () => {
     expect(report.errors.map((error) => error.line)).toEqual([2, 3]);
     const imported = (await (await api.request('GET', '/api/tickets/HIST-1')).json()) as Record<string, unknown>;
     expect(imported).toMatchObject({ status: 'resolved', priority: 'critical', category: 'infra', triage: null, createdAt: '2025-01-01T00:00:00Z' });
+    // The id's repeat on line 4 does not keep the ticket from line 1 out of the import's own publish.
+    expect(api.eventBridge.published.map((event) => [event.type, event.subject])).toEqual([['ticket.created', 'HIST-1']]);
 
     // Re-running an import skips what is already there and changes nothing of it.
     const rerun = [{ id: 'HIST-1', title: 'Rewritten', createdAt: '2025-01-01T00:00:00Z' }, { id: 'HIST-3', title: 'New', createdAt: '2025-01-04T00:00:00Z' }];

@@ -37,7 +37,10 @@ export async function handleCommand(
   options: HandleOptions = {},
 ): Promise<CommandOutcome> {
   for (let attempt = 1; ; attempt++) {
-    const stored = await store.load(command.ticketId);
+    // A create's id is new (server-made or reserved): skip the read. If it exists after all, the insert
+    // fails as a concurrent change and the next attempt decides against what is stored.
+    const isFreshCreate = command.type === 'CreateTicket' && attempt === 1 && options.expectedVersion === undefined && !options.appliedEventId;
+    const stored = isFreshCreate ? null : await store.load(command.ticketId);
     const state = stored?.state ?? null;
     if (options.appliedEventId && stored?.appliedEventIds.includes(options.appliedEventId)) return { state, events: [] };
     if (options.expectedVersion !== undefined && state?.ticket.version !== options.expectedVersion) {

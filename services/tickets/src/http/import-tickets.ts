@@ -60,6 +60,7 @@ export async function importTickets(
 ): Promise<{ report: ImportReport; createdIds: string[] }> {
   const report: ImportReport = { created: 0, skipped: 0, failed: 0, errors: [] };
   const createdIds: string[] = [];
+  const idsInFile = new Set<string>();
   const importOne = ([line, value]: [number, unknown]) => {
     if (value instanceof SyntaxError) {
       report.failed++;
@@ -75,6 +76,12 @@ export async function importTickets(
     }
     const ticket = parsed.data;
     const ticketId = ticket.id ?? newTicketId();
+    // A repeat of an id earlier in the file is the same ticket again: skipped, as one already stored is.
+    if (idsInFile.has(ticketId)) {
+      report.skipped++;
+      return;
+    }
+    idsInFile.add(ticketId);
     try {
       const events = decide(
         {

@@ -2,6 +2,7 @@
  * TicketStore on MongoDB through the official driver (the embedded server locally, Atlas or any MongoDB
  * deployed). See ticket-document.ts for why one document per ticket carries its outbox.
  */
+import DataLoader from 'dataloader';
 import { MongoBulkWriteError, type WriteError, type Collection, type Db, type IndexDescription } from 'mongodb';
 import type { TicketEvent } from '../domain';
 import { buildListQuery, encodeCursor, type TicketListQuery } from './list-query';
@@ -17,6 +18,15 @@ interface EventDocument {
 
 const APPLIED_EVENT_IDS_KEPT = 200;
 const DUPLICATE_KEY = 11000;
+/** Most ids one batched read or create carries. */
+const MAX_BATCH = 100;
+
+/**
+ * Requests the server handles in one turn of the event loop (under load, every connection with data
+ * waiting) share one query or insert instead of one round trip each: setImmediate runs once the turn's
+ * I/O callbacks are done. No caching: every load reads the database.
+ */
+const perTurn = { cache: false, batchScheduleFn: (dispatch: () => void) => setImmediate(dispatch), maxBatchSize: MAX_BATCH } as const;
 
 /** Every listing filter, alone and with the most common one (status), in each sort the API offers. */
 export const TICKET_INDEXES: IndexDescription[] = [
@@ -38,6 +48,9 @@ export class MongoTicketStore implements TicketStore {
   private readonly tickets: Collection<TicketDocument>;
   private readonly events: Collection<EventDocument>;
 
+  private readonly loader = new DataLoader<string, TicketDocument | null>((ids) => this.findByIds(ids), perTurn);
+  private readonly creator = new DataLoader<TicketCommit, boolean>((changes) => this.insertNew(changes), perTurn);
+
   constructor(db: Db) {
     this.tickets = db.collection<TicketDocument>('tickets');
     this.events = db.collection<EventDocument>('ticket_events');
@@ -49,14 +62,19 @@ export class MongoTicketStore implements TicketStore {
   }
 
   async load(ticketId: string) {
-    const document = await this.tickets.findOne({ _id: ticketId }, { projection: { outbox: 0, words: 0 } });
+    const document = await this.loader.load(ticketId);
     return document ? { state: stateOfDocument(document), appliedEventIds: document.appliedEventIds } : null;
+  }
+
+  private async findByIds(ids: readonly string[]): Promise<(TicketDocument | null)[]> {
+    const documents = await this.tickets.find({ _id: { $in: [...ids] } }, { projection: { outbox: 0, words: 0 } }).toArray();
+    const byId = new Map(documents.map((document) => [document._id, document]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   async commit(change: TicketCommit): Promise<void> {
     if (change.expectedVersion === null) {
-      const { existing } = await this.createMany([change]);
-      if (existing.length > 0) throw new ConcurrentChangeError(change.ticketId);
+      if (!(await this.creator.load(change))) throw new ConcurrentChangeError(change.ticketId);
       return;
     }
     const fields = stateFields(change.state);
@@ -77,7 +95,18 @@ export class MongoTicketStore implements TicketStore {
   }
 
   async createMany(changes: readonly TicketCommit[]): Promise<{ existing: string[] }> {
-    if (changes.length === 0) return { existing: [] };
+    const inserted = await this.insertNew(changes);
+    const failed = inserted.find((outcome) => outcome instanceof Error);
+    if (failed) throw failed;
+    return { existing: changes.filter((_, index) => !inserted[index]).map((change) => change.ticketId) };
+  }
+
+  /**
+   * Inserts new tickets in one unordered write. Per ticket: true, false when its id was already taken, or
+   * the error its document alone met (the others are inserted all the same).
+   */
+  private async insertNew(changes: readonly TicketCommit[]): Promise<(boolean | Error)[]> {
+    if (changes.length === 0) return [];
     const documents = changes.map((change): TicketDocument => {
       const committedAt = change.events[0]?.time ?? new Date().toISOString();
       return {
@@ -88,15 +117,16 @@ export class MongoTicketStore implements TicketStore {
         appliedEventIds: change.appliedEventId ? [change.appliedEventId] : [],
       };
     });
+    const inserted: (boolean | Error)[] = changes.map(() => true);
     try {
       await this.tickets.insertMany(documents, { ordered: false });
-      return { existing: [] };
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError)) throw error;
-      const errors = ([] as WriteError[]).concat(error.writeErrors as WriteError | WriteError[]);
-      if (errors.some((writeError) => writeError.code !== DUPLICATE_KEY)) throw error;
-      return { existing: errors.map((writeError) => documents[writeError.index]!._id) };
+      for (const writeError of ([] as WriteError[]).concat(error.writeErrors as WriteError | WriteError[])) {
+        inserted[writeError.index] = writeError.code === DUPLICATE_KEY ? false : new Error(`ticket ${documents[writeError.index]!._id} was not stored: ${writeError.errmsg ?? 'write error'}`);
+      }
     }
+    return inserted;
   }
 
   async list(query: TicketListQuery, options: { count: boolean }): Promise<TicketPage> {

@@ -54,7 +54,7 @@ async function serverRss(): Promise<string> {
   const tree = [rows.find((row) => row.pid === server.pid)!];
   for (let index = 0; index < tree.length; index++) tree.push(...rows.filter((row) => row.ppid === tree[index]!.pid));
   const label = (row: (typeof rows)[number]) =>
-    row.pid === server.pid ? 'tsx launcher' : row.args.includes('cogdesk-mongodb-server') ? 'embedded MongoDB' : row.args.includes('esbuild') ? "esbuild (tsx's compiler)" : row.args.includes('function-host') ? 'function host (dedupe, triage)' : row.ppid === server.pid ? 'local cloud (API, services)' : row.args.slice(0, 60);
+    row.pid === server.pid ? 'tsx launcher' : row.args.includes('cogdesk-mongodb-server') ? 'embedded MongoDB' : row.args.includes('esbuild') ? "esbuild (tsx's compiler)" : row.args.includes('emulators-process') ? 'emulators (SQS, DynamoDB, EventBridge)' : row.args.includes('backend-process') ? 'backend (chain, consumers)' : row.ppid === server.pid ? 'API process' : row.args.slice(0, 60);
   const total = tree.reduce((sum, row) => sum + row.mib, 0);
   return `${tree.map((row) => `${label(row)} ${Math.round(row.mib)}`).join(', ')} MiB (all ${Math.round(total)} MiB)`;
 }

@@ -1,7 +1,7 @@
 /**
- * Everything of the local cloud but the HTTP API: the emulators (SQS/SNS, DynamoDB, EventBridge, Step
- * Functions, MongoDB), the wiring read from serverless.yml, the functions it is told to load, and their
- * triggers. `npm start` runs it in a process of its own (backend-process.ts) beside the API process, as
+ * Everything of the local cloud but the HTTP API: the emulators (emulators.ts: SQS/SNS, DynamoDB,
+ * EventBridge), Step Functions, MongoDB, the wiring read from serverless.yml, the functions it is told to
+ * load, and their triggers. `npm start` runs it in a process of its own (backend-process.ts) beside the API process, as
  * the managed services and the event-driven Lambdas run apart from the API's Lambdas in AWS; tests that
  * read a function module's state run it in their own process. Production code is untouched: only
  * endpoints and providers change, through the same environment variables a Lambda would read.
@@ -10,26 +10,22 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { provisionTables, startLocalDynamoDb } from './dynamodb';
-import { LocalEventBus, sqsTarget, type EventTarget } from './eventbridge/bus';
-import { startLocalEventBridge } from './eventbridge/server';
+import type { LocalEventBus } from './eventbridge/bus';
+import { ACCOUNT_ID, REGION, startEmulators, type EmulatorEndpoints, type Emulators } from './emulators';
+import { startEmulatorsProcess, type EmulatorsProcess } from './emulators-process/process';
 import { applyFunctionEnvironment, createLambdaInvoker, disposeFunctions, loadFunctions, type LoadedFunction } from './functions';
 import { startEmbeddedMongoProcess } from './mongo/server-process';
 import { PortBook } from './ports';
-import { provisionQueues, restoreQueueSnapshot, saveQueueSnapshot, startLocalSqs } from './sqs-queues';
 import { LocalStepFunctions } from './stepfunctions/engine';
 import { StepFunctionsError } from './stepfunctions/errors';
 import { startLocalStepFunctions } from './stepfunctions/server';
 import { startTriggers } from './triggers';
-import { loadWiring, type FunctionSpec, type LocalWiring, type QueueSpec, type RuleTargetSpec } from './wiring/wiring';
+import type { FunctionSpec, LocalWiring, RuleTargetSpec } from './wiring/wiring';
 import { StopStack } from './stop-stack';
 
-export const REGION = 'us-east-1';
-export const ACCOUNT_ID = '000000000000';
-
+export { ACCOUNT_ID, REGION };
 type Logger = Pick<Console, 'debug' | 'info' | 'warn' | 'error'>;
 
 export interface BackendOptions {
@@ -43,14 +39,22 @@ export interface BackendOptions {
   environment?: Record<string, string>;
   /** Which of the wiring's functions this process loads (the rest run in the API process). */
   loads: (fn: FunctionSpec) => boolean;
+  /**
+   * Where the emulators run: in this process (the default; tests read the bus), or in a child process
+   * of their own (`npm start`: see emulators-process/process.ts).
+   */
+  emulators?: 'in-process' | 'process';
+  /** Called if the emulators' process exits unasked; the backend cannot go on without it. */
+  onEmulatorsExit?: (error: Error) => void;
   logger?: Logger;
 }
 
-export type Endpoints = Record<'sqs' | 'dynamodb' | 'eventbridge' | 'sfn' | 'mongodb', string>;
+export type Endpoints = EmulatorEndpoints & Record<'sfn' | 'mongodb', string>;
 
 export interface Backend {
   wiring: LocalWiring;
-  bus: LocalEventBus;
+  /** The event bus, when the emulators run in this process. */
+  bus?: LocalEventBus;
   endpoints: Endpoints;
   /** What every function's environment gets on top of its declared variables (endpoints, data dirs). */
   environment: Record<string, string>;
@@ -80,18 +84,25 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     await mkdir(options.dataDir, { recursive: true });
     useLocalAwsCredentials();
 
+    // Step Functions and Lambda targets of the bus run here, beside the functions; both bind late.
+    let startExecution: (arn: string, input: string) => void = () => {
+      throw new Error('Step Functions is not running yet');
+    };
+    let invoke: (arnOrName: string, payload: unknown) => Promise<unknown> = () => Promise.reject(new Error('functions not loaded yet'));
+    const deliverHere = async (target: RuleTargetSpec, events: string[]) => {
+      if (target.arn.split(':')[2] === 'states') for (const event of events) startExecution(target.arn, event);
+      else for (const event of events) await invoke(target.arn, JSON.parse(event));
+    };
+    const emulatorsConfig = { dataDir: options.dataDir, serviceDirs: options.serviceDirs, stage };
+    const emulators: Emulators | EmulatorsProcess =
+      options.emulators === 'process'
+        ? await startEmulatorsProcess(emulatorsConfig, { deliver: deliverHere, logger, onUnexpectedExit: options.onEmulatorsExit ?? (() => undefined) })
+        : await startEmulators({ ...emulatorsConfig, deliverElsewhere: deliverHere, logger });
+    // Stops after the functions and Step Functions (stops run in reverse): the bus drains into them.
+    stops.push(() => emulators.stop());
+    const { wiring, queueUrls } = emulators;
     const ports = await PortBook.open(options.dataDir);
-    const sqs = await ports.start('sqs', (port) => startLocalSqs({ region: REGION, port }));
-    stops.push(() => sqs.server.stop());
-    // Runs after everything that can still enqueue (pollers, Step Functions, the bus) has stopped, so the
-    // snapshot holds exactly the unacknowledged work; and only once this run restored the last snapshot.
-    const snapshotFile = path.join(options.dataDir, 'sqs-snapshot.json');
-    const snapshotQueues: QueueSpec[] = [];
-    stops.push(async () => {
-      if (snapshotQueues.length > 0) await saveQueueSnapshot(sqs.server, snapshotQueues, snapshotFile);
-    });
-    const dynamodb = await ports.start('dynamodb', (port) => startLocalDynamoDb({ dataDir: path.join(options.dataDir, 'dynamodb'), port }));
-    stops.push(() => dynamodb.stop());
+
     // Tools connect over TCP (`mongodbUri`); the services use the faster Unix socket.
     let mongodbUri: string;
     let servicesMongodbUri: string;
@@ -106,34 +117,17 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       servicesMongodbUri = mongo.socketUri ?? mongo.uri;
     }
 
-    const wiring = await loadWiring({
-      serviceDirs: options.serviceDirs,
-      stage,
-      region: REGION,
-      accountId: ACCOUNT_ID,
-      queueUrlBase: sqs.queueUrlBase,
-    });
-
-    const sqsClient = new SQSClient({ endpoint: sqs.endpoint, region: REGION });
-    const dynamoClient = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: REGION });
-    const snsClient = new SNSClient({ endpoint: sqs.endpoint, region: REGION });
-    const queueUrls = await provisionQueues(sqsClient, wiring.queues);
-    await provisionTables(dynamoClient, wiring.tables);
-    for (const topic of wiring.topics) await snsClient.send(new CreateTopicCommand({ Name: topic.name }));
-
-    // Step Functions and the bus call functions that load later; bind them late.
-    let invoke: (arnOrName: string, payload: unknown) => Promise<unknown> = () => Promise.reject(new Error('functions not loaded yet'));
-    const bus = new LocalEventBus({ buses: wiring.buses, region: REGION, accountId: ACCOUNT_ID, logger });
+    const sqsClient = new SQSClient({ endpoint: emulators.endpoints.sqs, region: REGION });
+    const eventBridgeClient = new EventBridgeClient({ endpoint: emulators.endpoints.eventbridge, region: REGION });
     const stepFunctions = new LocalStepFunctions({
       dataDir: path.join(options.dataDir, 'stepfunctions'),
       lambdaInvoker: (arn, payload) => invoke(arn, payload),
-      putEvents: (entries) => bus.putEvents(entries),
+      putEvents: async (entries) => {
+        const { FailedEntryCount = 0, Entries = [] } = await eventBridgeClient.send(new PutEventsCommand({ Entries: [...entries] }));
+        return { FailedEntryCount, Entries: Entries };
+      },
     });
-    const eventBridgeServer = await ports.start('eventbridge', (port) => startLocalEventBridge({ bus, port }));
-    stops.push(async () => {
-      await eventBridgeServer.stop();
-      await bus.drain();
-    });
+    startExecution = (stateMachineArn, input) => void stepFunctions.startExecution({ stateMachineArn, input });
     const sfnServer = await ports.start('sfn', (port) => startLocalStepFunctions({ engine: stepFunctions, port }));
     stops.push(async () => {
       await sfnServer.stop();
@@ -149,18 +143,12 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       }
     }
 
-    const endpoints: Endpoints = {
-      sqs: sqs.endpoint,
-      dynamodb: dynamodb.endpoint,
-      eventbridge: eventBridgeServer.endpoint,
-      sfn: sfnServer.endpoint,
-      mongodb: mongodbUri,
-    };
+    const endpoints: Endpoints = { ...emulators.endpoints, sfn: sfnServer.endpoint, mongodb: mongodbUri };
     const environment: Record<string, string> = {
-      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-      AWS_ENDPOINT_URL_SNS: sqs.endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeServer.endpoint,
+      AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+      AWS_ENDPOINT_URL_SNS: endpoints.sqs,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
       AWS_ENDPOINT_URL_SFN: sfnServer.endpoint,
       MONGODB_URI: servicesMongodbUri,
       // Services that keep state on local disk keep it under the data dir, so it survives restarts.
@@ -177,58 +165,13 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     stops.push(() => disposeFunctions(functions.values()));
     invoke = createLambdaInvoker(functions);
 
-    const targetFor = (target: RuleTargetSpec): EventTarget => {
-      const [, , service] = target.arn.split(':');
-      const transform = inputTransform(target);
-      switch (service) {
-        case 'sqs': {
-          const url = queueUrls.get(target.arn);
-          if (!url) throw new Error(`rule target ${target.arn} is not a declared queue`);
-          const toQueue = sqsTarget(sqsClient, url);
-          return { id: target.id, deliver: (events) => toQueue.deliver(events.map(transform)) };
-        }
-        case 'states':
-          return {
-            id: target.id,
-            deliver: (events) => {
-              for (const event of events) stepFunctions.startExecution({ stateMachineArn: target.arn, input: transform(event) });
-              return Promise.resolve();
-            },
-          };
-        case 'lambda':
-          return {
-            id: target.id,
-            deliver: async (events) => {
-              for (const event of events) await invoke(target.arn, JSON.parse(transform(event)));
-            },
-          };
-        default:
-          throw new Error(`rule target ${target.arn}: only SQS, Step Functions and Lambda targets run locally`);
-      }
-    };
-    for (const rule of wiring.rules) {
-      if (!rule.enabled) continue;
-      bus.addRule({ name: rule.name, eventBusName: rule.eventBusName, pattern: rule.pattern, targets: rule.targets.map(targetFor) });
-    }
-
-    const restored = await restoreQueueSnapshot(sqsClient, new Map(wiring.queues.map((q) => [q.name, queueUrls.get(q.arn)!])), snapshotFile);
-    if (restored > 0) logger.info(`local cloud: restored ${restored} queued messages`);
-    snapshotQueues.push(...wiring.queues);
-
     const triggers = startTriggers(functions.values(), { client: sqsClient, queueUrls, logger });
     stops.push(() => triggers.stop());
 
-    return { wiring, bus, endpoints, environment, functions, invoke: (arnOrName, payload) => invoke(arnOrName, payload), stop: stopAll };
+    const { bus } = emulators as Partial<Emulators>;
+    return { wiring, ...(bus ? { bus } : {}), endpoints, environment, functions, invoke: (arnOrName, payload) => invoke(arnOrName, payload), stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
-}
-
-/** A rule target's Input (constant) or InputPath (`$` or `$.detail`-style path) applied to an event. */
-function inputTransform(target: RuleTargetSpec): (event: string) => string {
-  if (target.input !== undefined) return () => target.input!;
-  if (target.inputPath === undefined || target.inputPath === '$') return (event) => event;
-  const keys = target.inputPath.replace(/^\$\.?/, '').split('.');
-  return (event) => JSON.stringify(keys.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], JSON.parse(event)));
 }

@@ -1,8 +1,9 @@
 /**
  * The whole system on this machine, with no network, Docker or account. Two processes by default, as
  * `npm start` runs it: this one serves the HTTP API (the gateway and the functions that answer from
- * shared stores, see placement.ts), and the backend process (backend-process/) runs the emulators, the
- * wiring read from serverless.yml and every other function with its triggers; MongoDB runs in a third.
+ * shared stores, see placement.ts), and the backend process (backend-process/) runs Step Functions, the
+ * wiring read from serverless.yml and every other function with its triggers; the emulators
+ * (emulators-process/) and MongoDB run in processes of their own.
  * Tests that read a function module's own state run it all in one process (`processes: 'one'`).
  */
 import type { AddressInfo } from 'node:net';

@@ -13,12 +13,7 @@ export class PortBook {
 
   static async open(dataDir: string): Promise<PortBook> {
     const file = path.join(dataDir, 'ports.json');
-    try {
-      return new PortBook(file, JSON.parse(await readFile(file, 'utf8')) as Record<string, number>);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new PortBook(file, {});
-      throw error;
-    }
+    return new PortBook(file, await readPorts(file));
   }
 
   /** Starts `name` on its remembered port, or on any free one when that is taken (or new). */
@@ -32,7 +27,17 @@ export class PortBook {
       started = await start(0);
     }
     this.ports[name] = started.port;
-    await writeFile(this.file, JSON.stringify(this.ports, null, 2));
+    // Merged into what is on disk now: the emulators' process books its ports in the same file.
+    await writeFile(this.file, JSON.stringify({ ...(await readPorts(this.file)), [name]: started.port }, null, 2));
     return started;
+  }
+}
+
+async function readPorts(file: string): Promise<Record<string, number>> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Record<string, number>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
   }
 }

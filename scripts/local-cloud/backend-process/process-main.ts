@@ -23,7 +23,14 @@ const log =
 const logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 
 try {
-  const backend = await startBackend({ ...config, loads: (fn) => !runsInApiProcess(fn, config.backendServices), logger });
+  const backend = await startBackend({
+    ...config,
+    loads: (fn) => !runsInApiProcess(fn, config.backendServices),
+    emulators: 'process',
+    // Without its queues and bus the backend cannot work: exit, and the API process reports it.
+    onEmulatorsExit: () => process.exit(1),
+    logger,
+  });
   const gateway = createGateway([...backend.functions.values()], { info: config.info });
   // Registered ahead of the gateway's routes, whose greedy `{proxy+}` paths would otherwise take it.
   const app = new Hono();

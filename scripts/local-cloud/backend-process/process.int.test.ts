@@ -1,3 +1,4 @@
+import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,6 +18,15 @@ const probeDir = path.join(import.meta.dirname, '../test-fixtures/probe-service'
 const example = JSON.parse(readFileSync(path.join(root, 'events-schema/ticket/deleted/examples/deleted-by-admin.json'), 'utf8')) as EventEnvelope;
 const logged: string[] = [];
 const logger = { debug: () => undefined, info: () => undefined, warn: (message: string) => logged.push(message), error: (message: string) => logged.push(message) };
+
+/** The emulators' process (SQS, DynamoDB, EventBridge) the backend started. */
+const emulatorsPidOf = (backendPid: number) =>
+  execSync('ps -e -o pid=,ppid=,args=')
+    .toString()
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((row) => row && Number(row[2]) === backendPid && row[3]!.includes('emulators-process'))
+    .map((row) => Number(row![1]))[0];
 
 const isAlive = (pid: number) => {
   try {
@@ -80,10 +90,13 @@ describe('a service running in the backend process', () => {
     expect(item).toEqual({ pk: event.id, type: 'ticket.deleted' });
   });
 
-  it('stops with the local cloud', async () => {
+  it('stops with the local cloud, emulators included', async () => {
     const { pid } = (await cloud.invoke('cogdesk-probe-local-echo', {})) as { pid: number };
+    const emulatorsPid = emulatorsPidOf(pid)!;
+    expect(isAlive(emulatorsPid)).toBe(true);
     await cloud.stop();
     expect(isAlive(pid)).toBe(false);
+    expect(isAlive(emulatorsPid)).toBe(false);
     expect(logged).toEqual([]);
     expect(backendExits).toEqual([]);
     cloud = await start();
@@ -95,6 +108,19 @@ describe('a service running in the backend process', () => {
     const deadline = Date.now() + 10_000;
     while (backendExits.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(backendExits.map((error) => error.message)).toEqual(['local cloud backend exited unexpectedly (SIGKILL)']);
+    logged.length = 0;
+  });
+
+  it('stops the backend, and so tells the API process, when the emulators die unasked', async () => {
+    await cloud.stop();
+    backendExits.length = 0;
+    cloud = await start();
+    const { pid } = (await cloud.invoke('cogdesk-probe-local-echo', {})) as { pid: number };
+    process.kill(emulatorsPidOf(pid)!, 'SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (backendExits.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(backendExits.map((error) => error.message)).toEqual(['local cloud backend exited unexpectedly (code 1)']);
+    expect(logged).toContain('local cloud emulators exited unexpectedly (SIGKILL)');
     logged.length = 0;
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The backend (backend.ts) in a child process: the emulators and every function that does not answer
+ * The backend (backend.ts) in a child process: Step Functions and every function that does not answer
  * HTTP requests from shared stores run apart from the API process, as the managed services and the
  * event-driven Lambdas run apart from the API's Lambdas in AWS.
  *

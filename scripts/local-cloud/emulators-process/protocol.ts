@@ -1,0 +1,19 @@
+/** What the backend and its emulators' process tell each other (see process.ts). */
+import type { EmulatorEndpoints } from '../emulators';
+import type { LocalWiring, RuleTargetSpec } from '../wiring/wiring';
+
+export interface EmulatorsConfig {
+  dataDir: string;
+  serviceDirs: string[];
+  stage: string;
+}
+
+export type FromEmulators =
+  | { kind: 'started'; wiring: LocalWiring; endpoints: EmulatorEndpoints; queueUrls: [arn: string, url: string][] }
+  /** Events for a Step Functions or Lambda target: the backend runs them and answers `delivered`. */
+  | { kind: 'deliver'; id: number; target: RuleTargetSpec; events: string[] }
+  | { kind: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
+  | { kind: 'failed'; message: string }
+  | { kind: 'stopped' };
+
+export type ToEmulators = 'stop' | { kind: 'delivered'; id: number; error?: string };

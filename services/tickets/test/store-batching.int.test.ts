@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleCommand } from '../src/application/handle-command';
 import { contextFor, create, person } from '../src/domain/decider-spec';
 import { MongoTicketStore } from '../src/store/mongo-ticket-store';
-import { ConcurrentChangeError } from '../src/store/ticket-store';
+import { ConcurrentChangeError, type TicketPage } from '../src/store/ticket-store';
 import { startTestMongo, type TestMongo } from './test-mongo';
 
 let mongo: TestMongo;
@@ -62,6 +62,40 @@ describe('the ticket store under concurrent requests', () => {
 
     expect(loaded.map((stored) => stored?.state.ticket.title ?? null)).toEqual(['Title L-3', null, 'Title L-1', 'Title L-2', 'Title L-1']);
     expect(named('find')).toHaveLength(1);
+  });
+
+  it('answers identical listings asked together with one query, and each other listing with its own', async () => {
+    const { store } = await freshStore();
+    for (const ticketId of ['Q-1', 'Q-2', 'Q-3']) await handleCommand(store, create({ ticketId, title: `Title ${ticketId}` }), context());
+    commands.length = 0;
+    const newest = { sort: '-createdAt', limit: 2 } as const;
+
+    const pages = await Promise.allSettled([
+      store.list(newest, { count: false }),
+      store.list({ ...newest }, { count: false }),
+      store.list({ ...newest, limit: 1 }, { count: false }),
+      store.list({ ...newest, cursor: 'not-a-cursor' }, { count: false }),
+      store.list(newest, { count: false }),
+    ]);
+
+    expect(pages.map((page) => page.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const ids = (index: number) => (pages[index] as PromiseFulfilledResult<TicketPage>).value.items.map((ticket) => ticket.id);
+    expect([ids(0), ids(1), ids(4)]).toEqual([ids(0), ids(0), ids(0)]);
+    expect(ids(2)).toEqual(ids(0).slice(0, 1));
+    expect(named('find')).toHaveLength(2);
+  });
+
+  it('runs a listing asked after the query left as a query of its own, which sees what was written since', async () => {
+    const { store } = await freshStore();
+    const newest = { sort: '-createdAt', limit: 10 } as const;
+    const before = store.list(newest, { count: false });
+    await new Promise((resolve) => setImmediate(resolve));
+    const written = handleCommand(store, create({ ticketId: 'W-1' }), context());
+    await Promise.all([before, written]);
+    const after = await store.list(newest, { count: false });
+
+    expect(named('find')).toHaveLength(2);
+    expect(after.items.map((ticket) => ticket.id)).toEqual(['W-1']);
   });
 
   it('never answers a load from memory: a change made elsewhere shows on the next load', async () => {

@@ -16,6 +16,11 @@ interface EventDocument {
   event: TicketEvent;
 }
 
+interface ListRequest {
+  query: TicketListQuery;
+  count: boolean;
+}
+
 const APPLIED_EVENT_IDS_KEPT = 200;
 const DUPLICATE_KEY = 11000;
 /** Most ids one batched read or create carries. */
@@ -50,6 +55,7 @@ export class MongoTicketStore implements TicketStore {
 
   private readonly loader = new DataLoader<string, TicketDocument | null>((ids) => this.findByIds(ids), perTurn);
   private readonly creator = new DataLoader<TicketCommit, boolean>((changes) => this.insertNew(changes), perTurn);
+  private readonly lister = new DataLoader<ListRequest, TicketPage>((requests) => this.listEach(requests), perTurn);
 
   constructor(db: Db) {
     this.tickets = db.collection<TicketDocument>('tickets');
@@ -129,7 +135,31 @@ export class MongoTicketStore implements TicketStore {
     return inserted;
   }
 
-  async list(query: TicketListQuery, options: { count: boolean }): Promise<TicketPage> {
+  list(query: TicketListQuery, options: { count: boolean }): Promise<TicketPage> {
+    return this.lister.load({ query, count: options.count });
+  }
+
+  /**
+   * Identical listings that arrive in the same turn (a team's agents polling the same queue view) share
+   * one query. Only those: a listing asked for after a query left sees its own result, so nobody misses a
+   * write they saw committed. Each answer is its own: one listing's error fails only its callers.
+   */
+  private listEach(requests: readonly ListRequest[]): Promise<(TicketPage | Error)[]> {
+    const pages = new Map<string, Promise<TicketPage | Error>>();
+    return Promise.all(
+      requests.map((request) => {
+        const key = JSON.stringify(request);
+        let page = pages.get(key);
+        if (!page) {
+          page = this.runList(request.query, { count: request.count }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+          pages.set(key, page);
+        }
+        return page;
+      }),
+    );
+  }
+
+  private async runList(query: TicketListQuery, options: { count: boolean }): Promise<TicketPage> {
     const { filter, sort, limit } = buildListQuery(query);
     const documents = await this.tickets
       .find(filter, { projection: { outbox: 0, words: 0, appliedEventIds: 0 } })

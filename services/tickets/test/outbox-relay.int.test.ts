@@ -83,6 +83,55 @@ describe('the outbox relay', () => {
     expect(pending).toContain(unlucky);
     expect(pending.length).toBeLessThan(ids.length);
     expect(eventBridge.published.map((event) => event.subject).sort()).toEqual(ids.filter((id) => !pending.includes(id)).sort());
+    // The failed group's claim was let go: a retry takes it at once, without waiting for the claim to lapse.
+    await api.relay.flush([unlucky]);
+    expect(api.eventBridge.published.map((event) => event.subject)).toContain(unlucky);
+  });
+
+  it('never lets two relays and a sweep running side by side publish the same event twice', async () => {
+    const api = await buildTicketsApp(mongo.db);
+    const ids = await pendingTickets(api, Array.from({ length: 30 }, (_, n) => `Side by side ${n}`));
+    const eventBridge = new RecordingEventBridge();
+    const relay = () => new OutboxRelay(api.store, createEventPublisher({ client: eventBridge, eventBusName: 'cogdesk-test', validate: validateEvent }), new RecordingLogger(), 7);
+    const [first, second, sweeper] = [relay(), relay(), relay()];
+
+    await Promise.all([first.flush(ids), second.flush([...ids].reverse()), sweeper.sweep(new Date(Date.now() + 60_000).toISOString())]);
+
+    const published = eventBridge.published.map((event) => event.id);
+    expect(published).toHaveLength(new Set(published).size);
+    expect(new Set(eventBridge.published.map((event) => event.subject).filter((id) => ids.includes(id)))).toEqual(new Set(ids));
+    expect(await pendingIds(api, ids)).toEqual([]);
+  });
+
+  it('leaves to the sweep what a crashed relay held, once its claim lapses', async () => {
+    const api = await buildTicketsApp(mongo.db);
+    const [held] = await pendingTickets(api, ['Held by a relay that crashed']);
+    const now = Date.now();
+    await api.store.claimOutbox(10, { ticketIds: [held!] }, { token: 'crashed', now: new Date(now).toISOString(), until: new Date(now + 60_000).toISOString() });
+    const later = new Date(now + 60_000).toISOString();
+
+    await api.relay.sweep(later);
+    expect(api.eventBridge.published.map((event) => event.subject)).not.toContain(held);
+
+    await mongo.db.collection<{ _id: string }>('tickets').updateOne({ _id: held! }, { $set: { outboxClaimUntil: new Date(now - 1).toISOString() } });
+    await api.relay.sweep(later);
+    expect(api.eventBridge.published.map((event) => event.subject)).toContain(held);
+    expect(await pendingIds(api, [held!])).toEqual([]);
+  });
+
+  it('publishes its own commit on a ticket another relay holds once that relay lets go', async () => {
+    const api = await buildTicketsApp(mongo.db);
+    const [shared] = await pendingTickets(api, ['Committed in two processes']);
+    const now = new Date().toISOString();
+    await api.store.claimOutbox(10, { ticketIds: [shared!] }, { token: 'other', now, until: new Date(Date.now() + 60_000).toISOString() });
+
+    const flushed = api.relay.flush([shared!]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(api.eventBridge.published).toEqual([]);
+    await api.store.releaseOutbox([shared!], 'other');
+
+    expect(await flushed).toEqual({ published: 1, tickets: 1 });
+    expect(api.eventBridge.published.map((event) => event.subject)).toEqual([shared]);
   });
 
   it('sweeps only what was committed before the cutoff', async () => {

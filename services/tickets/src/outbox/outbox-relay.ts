@@ -3,15 +3,25 @@
  * each commit for the tickets that commit touched (coalescing concurrent callers into shared PutEvents
  * batches), and on a schedule for everything older, which catches anything a crash left between commit and
  * publish. Each process publishes its own commits: relays in several processes (the API's, the consumers')
- * do not race to publish the same events. At-least-once: a crash after publishing and before marking
- * republishes, and consumers drop the repeat by event id.
+ * do not race to publish the same events; and each batch claims the outboxes it publishes for a while, so
+ * the sweep and the relays never publish the same entries side by side. At-least-once: a crash after
+ * publishing and before marking republishes once the claim lapses, and consumers drop the repeat by event id.
  */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventPublisher } from '@cogdesk/shared/events/publisher';
 import type { AppLogger } from '@cogdesk/shared/observability/logger';
 import type { OutboxFilter, TicketStore } from '../store/ticket-store';
 
 /** PutEvents calls in flight at once for one batch. */
 const PARALLEL_PUTS = 4;
+/** How long a batch holds the outboxes it publishes: longer than any publish with its retries takes. */
+const CLAIM_MS = 60_000;
+/**
+ * A named ticket another relay holds (it committed there too) is tried again after these waits: the
+ * holder publishes only what it read, and this caller's own commit may have come after.
+ */
+const HELD_RETRY_WAITS_MS = [20, 50, 100, 250, 500, 1_000, 2_000];
 
 export interface RelayRun {
   published: number;
@@ -70,33 +80,55 @@ export class OutboxRelay {
     const run: RelayRun = { published: 0, tickets: 0 };
     if (!('tickets' in selection)) {
       // Everything pending (or older than the cutoff), a batch at a time until a short batch.
-      for (let held = this.batchTickets; held === this.batchTickets; ) held = await this.publishBatch(selection, run);
+      for (let found = this.batchTickets; found === this.batchTickets; ) {
+        const batch = await this.publishBatch(selection, run);
+        found = batch.claimed + batch.heldElsewhere.length;
+      }
       return run;
     }
     // Named tickets a batch of ids at a time: one query per batch, however many an import committed.
     const ids = [...selection.tickets];
     for (let start = 0; start < ids.length; start += this.batchTickets) {
-      await this.publishBatch({ ticketIds: ids.slice(start, start + this.batchTickets) }, run);
+      let { heldElsewhere } = await this.publishBatch({ ticketIds: ids.slice(start, start + this.batchTickets) }, run);
+      for (const wait of HELD_RETRY_WAITS_MS) {
+        if (heldElsewhere.length === 0) break;
+        await sleep(wait);
+        ({ heldElsewhere } = await this.publishBatch({ ticketIds: heldElsewhere }, run));
+      }
+      // Still held after all that: the holder is stuck or crashed; the sweep takes them once its claim lapses.
     }
     return run;
   }
 
-  /** Publishes one batch of pending tickets; returns how many tickets it held. */
-  private async publishBatch(filter: OutboxFilter, run: RelayRun): Promise<number> {
-    const pending = await this.store.pendingOutbox(this.batchTickets, filter);
-    if (pending.length === 0) return 0;
+  /** Claims and publishes one batch of pending tickets. */
+  private async publishBatch(filter: OutboxFilter, run: RelayRun): Promise<{ claimed: number; heldElsewhere: string[] }> {
+    const now = Date.now();
+    const token = randomUUID();
+    const { claimed: pending, heldElsewhere } = await this.store.claimOutbox(this.batchTickets, filter, {
+      token,
+      now: new Date(now).toISOString(),
+      until: new Date(now + CLAIM_MS).toISOString(),
+    });
+    if (pending.length === 0) return { claimed: 0, heldElsewhere };
     // The batch's tickets in a few groups published side by side: a PutEvents call takes ten events, and
     // one after another they left a busy bus's latency on the critical path. Each ticket's events are in
     // one group, and the publisher keeps order within a call, so each ticket's events stay in order.
     const groups = Array.from({ length: Math.min(PARALLEL_PUTS, pending.length) }, (_, group) => pending.filter((_, index) => index % PARALLEL_PUTS === group));
     const outcomes = await Promise.allSettled(groups.map((group) => this.publisher.publish(group.flatMap((entry) => entry.events))));
     const published = groups.filter((_, index) => outcomes[index]!.status === 'fulfilled').flat();
-    await this.store.markPublished(published);
+    await this.store.markPublished(published, token);
     run.published += published.reduce((sum, entry) => sum + entry.events.length, 0);
     run.tickets += published.length;
     const failed = outcomes.find((outcome) => outcome.status === 'rejected');
-    if (failed) throw failed.reason;
-    return pending.length;
+    if (failed) {
+      // Free at once for the next attempt (this process's next flush, or the sweep).
+      await this.store.releaseOutbox(
+        groups.filter((_, index) => outcomes[index]!.status === 'rejected').flatMap((group) => group.map((entry) => entry.ticketId)),
+        token,
+      );
+      throw failed.reason;
+    }
+    return { claimed: pending.length, heldElsewhere };
   }
 
   /** Resolves once no run is in progress or queued (for a clean shutdown: nothing is cut mid-publish). */

@@ -3,11 +3,20 @@
  * deployed). See ticket-document.ts for why one document per ticket carries its outbox.
  */
 import DataLoader from 'dataloader';
-import { MongoBulkWriteError, type WriteError, type Collection, type Db, type IndexDescription } from 'mongodb';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type WriteError, type Collection, type Db, type IndexDescription } from 'mongodb';
 import type { TicketEvent } from '../domain';
 import { buildListQuery, encodeCursor, type TicketListQuery } from './list-query';
 import { snapshotOfDocument, stateFields, stateOfDocument, type TicketDocument } from './ticket-document';
-import { ConcurrentChangeError, type OutboxFilter, type PendingOutbox, type TicketCommit, type TicketPage, type TicketStore } from './ticket-store';
+import {
+  ConcurrentChangeError,
+  type ClaimedOutbox,
+  type OutboxClaim,
+  type OutboxFilter,
+  type PendingOutbox,
+  type TicketCommit,
+  type TicketPage,
+  type TicketStore,
+} from './ticket-store';
 
 interface EventDocument {
   _id: string;
@@ -202,7 +211,39 @@ export class MongoTicketStore implements TicketStore {
     return documents.filter((document) => document.outbox.length > 0).map((document) => ({ ticketId: document._id, events: document.outbox }));
   }
 
-  async markPublished(published: readonly PendingOutbox[]): Promise<void> {
+  async claimOutbox(limit: number, filter: OutboxFilter, claim: OutboxClaim): Promise<ClaimedOutbox> {
+    const free = { outboxClaimUntil: { $not: { $gt: claim.now } } };
+    const pending = { outboxSince: filter.committedBefore === undefined ? { $exists: true } : { $lt: filter.committedBefore } };
+    // Named tickets are read held or not, to tell the caller which another relay holds; a sweep only
+    // looks at free ones, so held tickets never fill its batches.
+    const candidates = await this.tickets
+      .find(filter.ticketIds ? { _id: { $in: [...filter.ticketIds] }, ...pending } : { ...pending, ...free }, { projection: { outboxClaimUntil: 1 } })
+      .sort({ outboxSince: 1 })
+      .limit(limit)
+      .toArray();
+    const isHeld = (document: Pick<TicketDocument, 'outboxClaimUntil'>) => document.outboxClaimUntil !== undefined && document.outboxClaimUntil > claim.now;
+    const freeIds = candidates.filter((document) => !isHeld(document)).map((document) => document._id);
+    const heldElsewhere = candidates.filter(isHeld).map((document) => document._id);
+    if (freeIds.length === 0) return { claimed: [], heldElsewhere };
+    // Another relay may claim between the read and this write; only what carries our token is ours.
+    await this.tickets.updateMany({ _id: { $in: freeIds }, ...free }, { $set: { outboxClaim: claim.token, outboxClaimUntil: claim.until } });
+    const claimed = await this.tickets
+      .find({ _id: { $in: freeIds }, outboxClaim: claim.token }, { projection: { outbox: 1 } })
+      .sort({ outboxSince: 1 })
+      .toArray();
+    const ours = new Set(claimed.map((document) => document._id));
+    return {
+      claimed: claimed.filter((document) => document.outbox.length > 0).map((document) => ({ ticketId: document._id, events: document.outbox })),
+      heldElsewhere: [...heldElsewhere, ...freeIds.filter((id) => !ours.has(id))],
+    };
+  }
+
+  async releaseOutbox(ticketIds: readonly string[], claimToken: string): Promise<void> {
+    if (ticketIds.length === 0) return;
+    await this.tickets.updateMany({ _id: { $in: [...ticketIds] }, outboxClaim: claimToken }, { $unset: { outboxClaim: '', outboxClaimUntil: '' } });
+  }
+
+  async markPublished(published: readonly PendingOutbox[], claimToken?: string): Promise<void> {
     const events = published.flatMap(({ ticketId, events }) => events.map((event) => ({ ticketId, event })));
     if (events.length === 0) return;
     await this.events.bulkWrite(
@@ -216,11 +257,12 @@ export class MongoTicketStore implements TicketStore {
       { ordered: false },
     );
     // Ordered, so each ticket's marker is cleared only after its pull, and only if nothing new was
-    // committed meanwhile (the outbox is then empty).
+    // committed meanwhile (the outbox is then empty). The hold ends only if it is still this claim's.
     await this.tickets.bulkWrite(
-      published.flatMap(({ ticketId, events: moved }) => [
+      published.flatMap(({ ticketId, events: moved }): AnyBulkWriteOperation<TicketDocument>[] => [
         { updateOne: { filter: { _id: ticketId }, update: { $pull: { outbox: { id: { $in: moved.map((event) => event.id) } } } } } },
         { updateOne: { filter: { _id: ticketId, outbox: { $size: 0 } }, update: { $unset: { outboxSince: '' } } } },
+        ...(claimToken ? [{ updateOne: { filter: { _id: ticketId, outboxClaim: claimToken }, update: { $unset: { outboxClaim: '' as const, outboxClaimUntil: '' as const } } } }] : []),
       ]),
       { ordered: true },
     );

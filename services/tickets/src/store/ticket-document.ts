@@ -25,6 +25,9 @@ export interface TicketDocument extends Omit<TicketSnapshot, 'id'> {
   outbox: TicketEvent[];
   /** When the oldest outbox event was committed; absent when the outbox is empty (the relay's index). */
   outboxSince?: string;
+  /** The relay batch that is publishing the outbox (a random token), and until when (ISO) it holds it. */
+  outboxClaim?: string;
+  outboxClaimUntil?: string;
   /** Ids of the consumed events already applied (newest last, bounded): redelivery changes nothing. */
   appliedEventIds: string[];
 }
@@ -60,7 +63,7 @@ export function stateOfDocument(document: TicketDocument): TicketState {
 }
 
 /** The stored fields of a state (everything but the outbox bookkeeping). */
-export function stateFields(state: TicketState): Omit<TicketDocument, '_id' | 'outbox' | 'outboxSince' | 'appliedEventIds'> {
+export function stateFields(state: TicketState): Omit<TicketDocument, '_id' | 'outbox' | 'outboxSince' | 'outboxClaim' | 'outboxClaimUntil' | 'appliedEventIds'> {
   const { id: _id, ...ticket } = state.ticket;
   return {
     ...ticket,

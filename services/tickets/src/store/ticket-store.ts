@@ -40,6 +40,22 @@ export class ConcurrentChangeError extends Error {
   }
 }
 
+/** A relay batch's hold on the outboxes it publishes: no other relay takes them until it ends or lapses. */
+export interface OutboxClaim {
+  token: string;
+  /** ISO time. */
+  now: string;
+  /** ISO time the hold lapses if the relay never finishes (a crash). */
+  until: string;
+}
+
+export interface ClaimedOutbox {
+  /** Held by this claim now, oldest commit first. */
+  claimed: PendingOutbox[];
+  /** Named tickets with pending events another relay holds. */
+  heldElsewhere: string[];
+}
+
 export interface OutboxFilter {
   ticketIds?: readonly string[];
   /** ISO time: only tickets whose oldest unpublished commit is older. */
@@ -57,8 +73,15 @@ export interface TicketStore {
   history(ticketId: string): Promise<TicketEvent[]>;
   /** Tickets with unpublished events, oldest commit first: all, or only `ticketIds`, or only commits before `committedBefore`. */
   pendingOutbox(limit: number, filter?: OutboxFilter): Promise<PendingOutbox[]>;
-  /** Moves published events into the audit trail and out of their tickets' outboxes (a few writes for many tickets). */
-  markPublished(published: readonly PendingOutbox[]): Promise<void>;
+  /** Like pendingOutbox, holding what it returns for this claim; skips what another relay holds. */
+  claimOutbox(limit: number, filter: OutboxFilter, claim: OutboxClaim): Promise<ClaimedOutbox>;
+  /**
+   * Moves published events into the audit trail and out of their tickets' outboxes (a few writes for many
+   * tickets), and ends the claim's hold on them.
+   */
+  markPublished(published: readonly PendingOutbox[], claimToken?: string): Promise<void>;
+  /** Ends the claim's hold on these tickets without publishing (a failed publish): others may take them now. */
+  releaseOutbox(ticketIds: readonly string[], claimToken: string): Promise<void>;
   /** Age in ms of the oldest unpublished event, 0 when none: the outbox lag. */
   outboxLagMs(now: Date): Promise<number>;
 }

@@ -7,6 +7,7 @@ import { describeValue, getPath, isOperatorObject, isPlainObject, setPath } from
 import type { Doc } from './documents';
 import { MongoCommandError } from './errors';
 import { rethrowAsCommandError, runPipeline } from './matching';
+import { applySimpleUpdate } from './simple-updates';
 
 export type UpdateKind = 'replacement' | 'operators' | 'pipeline';
 
@@ -85,6 +86,9 @@ function replaceDocument(doc: Doc, replacement: Doc, inserting: boolean): Doc {
 
 function applyUpdateOperators(doc: Doc, update: Doc, context: UpdateContext): Doc {
   const { $setOnInsert, ...operators } = update;
+  const onInsert = context.inserting && isPlainObject($setOnInsert);
+  const simple = onInsert ? undefined : applySimpleUpdate(doc, operators);
+  if (simple) return simple;
   const next = cloneDeep(doc);
   prepareTargets(next, operators);
   const positional = Object.values(operators).some((fields) => Object.keys(fields as Doc).some((path) => /\.\$(\.|$)/.test(path)));
@@ -92,7 +96,7 @@ function applyUpdateOperators(doc: Doc, update: Doc, context: UpdateContext): Do
     if (Object.keys(operators).length > 0) {
       applyOperators(next, operators as Modifier<Doc>, context.arrayFilters, positional ? context.query : undefined, { cloneMode: 'copy' });
     }
-    if (context.inserting && isPlainObject($setOnInsert)) applyOperators(next, { $set: $setOnInsert }, undefined, undefined, { cloneMode: 'copy' });
+    if (onInsert) applyOperators(next, { $set: $setOnInsert }, undefined, undefined, { cloneMode: 'copy' });
   } catch (error) {
     if (error instanceof MingoError && error.message.includes('conflict')) {
       throw new MongoCommandError('ConflictingUpdateOperators', error.message);

@@ -4,6 +4,7 @@
  * and exits after saying `stopped` or `failed`. Other messages (logs) are the caller's business.
  */
 import type { ChildProcess } from 'node:child_process';
+import { format } from 'node:util';
 
 export interface FailedMessage {
   kind: 'failed';
@@ -59,6 +60,24 @@ export function superviseChild<Started extends { kind: 'started' }>(
     };
     child.on('message', onMessage);
   });
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** A log line a child sends its parent, which prints it with its own logger. */
+export interface LogMessage {
+  kind: 'log';
+  level: LogLevel;
+  message: string;
+}
+
+/** In a child: a console-like logger whose lines go to the parent as LogMessages. */
+export function parentLogger(): Pick<Console, LogLevel> {
+  const log =
+    (level: LogLevel) =>
+    (...args: unknown[]) =>
+      process.connected && process.send!({ kind: 'log', level, message: format(...args) } satisfies LogMessage);
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
 /** In a child: exits once the message is on its way (a plain exit could drop it); with no parent left, at once. */

@@ -8,7 +8,7 @@ import { format } from 'node:util';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { startBackend } from '../backend';
-import { exitAfter } from '../child-service';
+import { exitAfter, parentLogger } from '../child-service';
 import { createGateway } from '../gateway';
 import { runsInApiProcess } from '../placement';
 import { INVOKE_PATH, type BackendConfig, type FromBackend } from './protocol';
@@ -16,11 +16,7 @@ import { INVOKE_PATH, type BackendConfig, type FromBackend } from './protocol';
 process.on('SIGINT', () => undefined);
 const config = JSON.parse(process.argv[2]!) as BackendConfig;
 const send = (message: FromBackend) => process.connected && process.send!(message);
-const log =
-  (level: 'debug' | 'info' | 'warn' | 'error') =>
-  (...args: unknown[]) =>
-    send({ kind: 'log', level, message: format(...args) });
-const logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+const logger = parentLogger();
 
 try {
   const backend = await startBackend({

@@ -1,4 +1,5 @@
 /** What the API process and the backend process tell each other (see process.ts). */
+import type { LogMessage } from '../child-service';
 import type { Endpoints } from '../backend';
 import type { LocalWiring } from '../wiring/wiring';
 
@@ -23,7 +24,7 @@ export type FromBackend =
       endpoints: Endpoints;
       environment: Record<string, string>;
     }
-  | { kind: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
+  | LogMessage
   | { kind: 'failed'; message: string }
   | { kind: 'stopped' };
 

@@ -4,18 +4,14 @@
  * lets the backend stop it in order.
  */
 import { format } from 'node:util';
-import { exitAfter } from '../child-service';
+import { exitAfter, parentLogger } from '../child-service';
 import { startEmulators, type Emulators } from '../emulators';
 import type { EmulatorsConfig, FromEmulators, ToEmulators } from './protocol';
 
 process.on('SIGINT', () => undefined);
 const config = JSON.parse(process.argv[2]!) as EmulatorsConfig;
 const send = (message: FromEmulators) => process.connected && process.send!(message);
-const log =
-  (level: 'debug' | 'info' | 'warn' | 'error') =>
-  (...args: unknown[]) =>
-    send({ kind: 'log', level, message: format(...args) });
-const logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+const logger = parentLogger();
 
 // Deliveries the backend has not answered yet; a lost backend fails them, and the bus retries or gives up.
 const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();

@@ -1,4 +1,5 @@
 /** What the backend and its emulators' process tell each other (see process.ts). */
+import type { LogMessage } from '../child-service';
 import type { EmulatorEndpoints } from '../emulators';
 import type { LocalWiring, RuleTargetSpec } from '../wiring/wiring';
 
@@ -12,7 +13,7 @@ export type FromEmulators =
   | { kind: 'started'; wiring: LocalWiring; endpoints: EmulatorEndpoints; queueUrls: [arn: string, url: string][] }
   /** Events for a Step Functions or Lambda target: the backend runs them and answers `delivered`. */
   | { kind: 'deliver'; id: number; target: RuleTargetSpec; events: string[] }
-  | { kind: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
+  | LogMessage
   | { kind: 'failed'; message: string }
   | { kind: 'stopped' };
 

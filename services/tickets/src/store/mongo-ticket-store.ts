@@ -259,11 +259,20 @@ export class MongoTicketStore implements TicketStore {
     // Ordered, so each ticket's marker is cleared only after its pull, and only if nothing new was
     // committed meanwhile (the outbox is then empty). The hold ends only if it is still this claim's.
     await this.tickets.bulkWrite(
-      published.flatMap(({ ticketId, events: moved }): AnyBulkWriteOperation<TicketDocument>[] => [
-        { updateOne: { filter: { _id: ticketId }, update: { $pull: { outbox: { id: { $in: moved.map((event) => event.id) } } } } } },
-        { updateOne: { filter: { _id: ticketId, outbox: { $size: 0 } }, update: { $unset: { outboxSince: '' } } } },
-        ...(claimToken ? [{ updateOne: { filter: { _id: ticketId, outboxClaim: claimToken }, update: { $unset: { outboxClaim: '' as const, outboxClaimUntil: '' as const } } } }] : []),
-      ]),
+      published.flatMap(({ ticketId, events: moved }): AnyBulkWriteOperation<TicketDocument>[] => {
+        const pull = { $pull: { outbox: { id: { $in: moved.map((event) => event.id) } } } };
+        const releasing = { $unset: { outboxClaim: '' as const, outboxClaimUntil: '' as const } };
+        return [
+          // One write per ticket: the pull ends the hold too while it is still this claim's.
+          ...(claimToken
+            ? [
+                { updateOne: { filter: { _id: ticketId, outboxClaim: claimToken }, update: { ...pull, ...releasing } } },
+                { updateOne: { filter: { _id: ticketId, outboxClaim: { $ne: claimToken } }, update: pull } },
+              ]
+            : [{ updateOne: { filter: { _id: ticketId }, update: pull } }]),
+          { updateOne: { filter: { _id: ticketId, outbox: { $size: 0 } }, update: { $unset: { outboxSince: '' } } } },
+        ];
+      }),
       { ordered: true },
     );
   }

@@ -3,9 +3,10 @@
  * each commit for the tickets that commit touched (coalescing concurrent callers into shared PutEvents
  * batches), and on a schedule for everything older, which catches anything a crash left between commit and
  * publish. Each process publishes its own commits: relays in several processes (the API's, the consumers')
- * do not race to publish the same events; and each batch claims the outboxes it publishes for a while, so
- * the sweep and the relays never publish the same entries side by side. At-least-once: a crash after
- * publishing and before marking republishes once the claim lapses, and consumers drop the repeat by event id.
+ * do not race to publish the same events; the sweep, which takes any process's leftovers, claims what it
+ * publishes for a while, and relays leave claimed tickets alone, so a sweep and a relay working through the
+ * same backlog do not publish it twice. At-least-once: a crash after publishing and before marking
+ * republishes, and consumers drop the repeat by event id.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,11 +16,11 @@ import type { OutboxFilter, TicketStore } from '../store/ticket-store';
 
 /** PutEvents calls in flight at once for one batch. */
 const PARALLEL_PUTS = 4;
-/** How long a batch holds the outboxes it publishes: longer than any publish with its retries takes. */
+/** How long a sweep batch holds the outboxes it publishes: longer than any publish with its retries takes. */
 const CLAIM_MS = 60_000;
 /**
- * A named ticket another relay holds (it committed there too) is tried again after these waits: the
- * holder publishes only what it read, and this caller's own commit may have come after.
+ * A named ticket the sweep holds is tried again after these waits: the sweep publishes only what it read,
+ * and this caller's own commit may have come after.
  */
 const HELD_RETRY_WAITS_MS = [20, 50, 100, 250, 500, 1_000, 2_000];
 
@@ -82,7 +83,7 @@ export class OutboxRelay {
       // Everything pending (or older than the cutoff), a batch at a time until a short batch.
       for (let found = this.batchTickets; found === this.batchTickets; ) {
         const batch = await this.publishBatch(selection, run);
-        found = batch.claimed + batch.heldElsewhere.length;
+        found = batch.published + batch.heldElsewhere.length;
       }
       return run;
     }
@@ -100,16 +101,14 @@ export class OutboxRelay {
     return run;
   }
 
-  /** Claims and publishes one batch of pending tickets. */
-  private async publishBatch(filter: OutboxFilter, run: RelayRun): Promise<{ claimed: number; heldElsewhere: string[] }> {
+  /** Publishes one batch: the named tickets no sweep holds, or (a sweep) the oldest ones it claims. */
+  private async publishBatch(filter: OutboxFilter, run: RelayRun): Promise<{ published: number; heldElsewhere: string[] }> {
     const now = Date.now();
-    const token = randomUUID();
-    const { claimed: pending, heldElsewhere } = await this.store.claimOutbox(this.batchTickets, filter, {
-      token,
-      now: new Date(now).toISOString(),
-      until: new Date(now + CLAIM_MS).toISOString(),
-    });
-    if (pending.length === 0) return { claimed: 0, heldElsewhere };
+    const token = filter.ticketIds ? undefined : randomUUID();
+    const { entries: pending, heldElsewhere } = token
+      ? await this.store.claimOutbox(this.batchTickets, filter, { token, now: new Date(now).toISOString(), until: new Date(now + CLAIM_MS).toISOString() })
+      : await this.store.unclaimedOutbox(filter.ticketIds!, new Date(now).toISOString());
+    if (pending.length === 0) return { published: 0, heldElsewhere };
     // The batch's tickets in a few groups published side by side: a PutEvents call takes ten events, and
     // one after another they left a busy bus's latency on the critical path. Each ticket's events are in
     // one group, and the publisher keeps order within a call, so each ticket's events stay in order.
@@ -121,14 +120,14 @@ export class OutboxRelay {
     run.tickets += published.length;
     const failed = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failed) {
-      // Free at once for the next attempt (this process's next flush, or the sweep).
-      await this.store.releaseOutbox(
-        groups.filter((_, index) => outcomes[index]!.status === 'rejected').flatMap((group) => group.map((entry) => entry.ticketId)),
-        token,
-      );
+      // Free at once for the next attempt (a relay's flush, or the next sweep).
+      if (token) {
+        const unpublished = groups.filter((_, index) => outcomes[index]!.status === 'rejected').flatMap((group) => group.map((entry) => entry.ticketId));
+        await this.store.releaseOutbox(unpublished, token);
+      }
       throw failed.reason;
     }
-    return { claimed: pending.length, heldElsewhere };
+    return { published: pending.length, heldElsewhere };
   }
 
   /** Resolves once no run is in progress or queued (for a clean shutdown: nothing is cut mid-publish). */

@@ -9,7 +9,7 @@ import { buildListQuery, encodeCursor, type TicketListQuery } from './list-query
 import { snapshotOfDocument, stateFields, stateOfDocument, type TicketDocument } from './ticket-document';
 import {
   ConcurrentChangeError,
-  type ClaimedOutbox,
+  type OutboxBatch,
   type OutboxClaim,
   type OutboxFilter,
   type PendingOutbox,
@@ -211,7 +211,7 @@ export class MongoTicketStore implements TicketStore {
     return documents.filter((document) => document.outbox.length > 0).map((document) => ({ ticketId: document._id, events: document.outbox }));
   }
 
-  async claimOutbox(limit: number, filter: OutboxFilter, claim: OutboxClaim): Promise<ClaimedOutbox> {
+  async claimOutbox(limit: number, filter: OutboxFilter, claim: OutboxClaim): Promise<OutboxBatch> {
     const free = { outboxClaimUntil: { $not: { $gt: claim.now } } };
     const pending = { outboxSince: filter.committedBefore === undefined ? { $exists: true } : { $lt: filter.committedBefore } };
     // Named tickets are read held or not, to tell the caller which another relay holds; a sweep only
@@ -224,7 +224,7 @@ export class MongoTicketStore implements TicketStore {
     const isHeld = (document: Pick<TicketDocument, 'outboxClaimUntil'>) => document.outboxClaimUntil !== undefined && document.outboxClaimUntil > claim.now;
     const freeIds = candidates.filter((document) => !isHeld(document)).map((document) => document._id);
     const heldElsewhere = candidates.filter(isHeld).map((document) => document._id);
-    if (freeIds.length === 0) return { claimed: [], heldElsewhere };
+    if (freeIds.length === 0) return { entries: [], heldElsewhere };
     // Another relay may claim between the read and this write; only what carries our token is ours.
     await this.tickets.updateMany({ _id: { $in: freeIds }, ...free }, { $set: { outboxClaim: claim.token, outboxClaimUntil: claim.until } });
     const claimed = await this.tickets
@@ -233,8 +233,22 @@ export class MongoTicketStore implements TicketStore {
       .toArray();
     const ours = new Set(claimed.map((document) => document._id));
     return {
-      claimed: claimed.filter((document) => document.outbox.length > 0).map((document) => ({ ticketId: document._id, events: document.outbox })),
+      entries: claimed.filter((document) => document.outbox.length > 0).map((document) => ({ ticketId: document._id, events: document.outbox })),
       heldElsewhere: [...heldElsewhere, ...freeIds.filter((id) => !ours.has(id))],
+    };
+  }
+
+  async unclaimedOutbox(ticketIds: readonly string[], now: string): Promise<OutboxBatch> {
+    const documents = await this.tickets
+      .find({ _id: { $in: [...ticketIds] }, outboxSince: { $exists: true } }, { projection: { outbox: 1, outboxSince: 1, outboxClaimUntil: 1 } })
+      .toArray();
+    const held = (document: Pick<TicketDocument, 'outboxClaimUntil'>) => document.outboxClaimUntil !== undefined && document.outboxClaimUntil > now;
+    return {
+      entries: documents
+        .filter((document) => !held(document) && document.outbox.length > 0)
+        .sort((a, b) => (a.outboxSince! < b.outboxSince! ? -1 : a.outboxSince! > b.outboxSince! ? 1 : 0))
+        .map((document) => ({ ticketId: document._id, events: document.outbox })),
+      heldElsewhere: documents.filter(held).map((document) => document._id),
     };
   }
 

@@ -40,7 +40,10 @@ export class ConcurrentChangeError extends Error {
   }
 }
 
-/** A relay batch's hold on the outboxes it publishes: no other relay takes them until it ends or lapses. */
+/**
+ * The sweep's hold on the outboxes it publishes: relays leave them alone until it ends or lapses. (A relay
+ * publishing its own process's commits reads without claiming: only the sweep takes other processes' work.)
+ */
 export interface OutboxClaim {
   token: string;
   /** ISO time. */
@@ -49,10 +52,10 @@ export interface OutboxClaim {
   until: string;
 }
 
-export interface ClaimedOutbox {
-  /** Held by this claim now, oldest commit first. */
-  claimed: PendingOutbox[];
-  /** Named tickets with pending events another relay holds. */
+export interface OutboxBatch {
+  /** Pending events to publish (held by this claim, when it was one), oldest commit first. */
+  entries: PendingOutbox[];
+  /** Tickets with pending events that a claim elsewhere holds. */
   heldElsewhere: string[];
 }
 
@@ -73,8 +76,10 @@ export interface TicketStore {
   history(ticketId: string): Promise<TicketEvent[]>;
   /** Tickets with unpublished events, oldest commit first: all, or only `ticketIds`, or only commits before `committedBefore`. */
   pendingOutbox(limit: number, filter?: OutboxFilter): Promise<PendingOutbox[]>;
-  /** Like pendingOutbox, holding what it returns for this claim; skips what another relay holds. */
-  claimOutbox(limit: number, filter: OutboxFilter, claim: OutboxClaim): Promise<ClaimedOutbox>;
+  /** Like pendingOutbox, holding what it returns for this claim; skips what another claim holds. */
+  claimOutbox(limit: number, filter: OutboxFilter, claim: OutboxClaim): Promise<OutboxBatch>;
+  /** These tickets' pending events that no claim holds at `now` (ISO): one read, no write. */
+  unclaimedOutbox(ticketIds: readonly string[], now: string): Promise<OutboxBatch>;
   /**
    * Moves published events into the audit trail and out of their tickets' outboxes (a few writes for many
    * tickets), and ends the claim's hold on them.

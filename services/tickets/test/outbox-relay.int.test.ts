@@ -144,6 +144,25 @@ describe('the outbox relay', () => {
     expect(api.eventBridge.published.map((event) => event.subject)).toEqual([shared]);
   });
 
+  it('keeps what was committed while a publish was in flight, and publishes it next', async () => {
+    const api = await buildTicketsApp(mongo.db, { publishAfterResponse: true });
+    const [id] = await pendingTickets(api, ['Changed mid-publish']);
+    let release!: () => void;
+    api.eventBridge.hold = new Promise((resolve) => (release = resolve));
+    const first = api.relay.flush([id!]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+
+    expect((await api.request('PATCH', `/api/tickets/${id}`, { body: { priority: 'high' } })).status).toBe(200);
+    api.eventBridge.hold = undefined;
+    release();
+    await first;
+
+    // The first run published only the create; the update, committed meanwhile, stayed for the next run.
+    await api.relay.settled();
+    expect(api.eventBridge.published.filter((event) => event.subject === id).map((event) => event.type)).toEqual(['ticket.created', 'ticket.updated']);
+    expect(await pendingIds(api, [id!])).toEqual([]);
+  });
+
   it('sweeps only what was committed before the cutoff', async () => {
     const api = await buildTicketsApp(mongo.db);
     const [old] = await pendingTickets(api, ['Left by a crash']);

@@ -271,20 +271,24 @@ export class MongoTicketStore implements TicketStore {
       { ordered: false },
     );
     // Ordered, so each ticket's marker is cleared only after its pull, and only if nothing new was
-    // committed meanwhile (the outbox is then empty). The hold ends only if it is still this claim's.
+    // committed meanwhile (the outbox is then empty). Usually the outbox holds exactly what was published:
+    // then one write empties it and clears the marker, and the other two statements match nothing.
     await this.tickets.bulkWrite(
       published.flatMap(({ ticketId, events: moved }): AnyBulkWriteOperation<TicketDocument>[] => {
-        const pull = { $pull: { outbox: { id: { $in: moved.map((event) => event.id) } } } };
-        const releasing = { $unset: { outboxClaim: '' as const, outboxClaimUntil: '' as const } };
+        const ids = moved.map((event) => event.id);
+        const pull = { $pull: { outbox: { id: { $in: ids } } } };
         return [
-          // One write per ticket: the pull ends the hold too while it is still this claim's.
           ...(claimToken
             ? [
-                { updateOne: { filter: { _id: ticketId, outboxClaim: claimToken }, update: { ...pull, ...releasing } } },
+                // A sweep's: the pull ends its hold too while it is still this claim's.
+                { updateOne: { filter: { _id: ticketId, outboxClaim: claimToken }, update: { ...pull, $unset: { outboxClaim: '' as const, outboxClaimUntil: '' as const } } } },
                 { updateOne: { filter: { _id: ticketId, outboxClaim: { $ne: claimToken } }, update: pull } },
               ]
-            : [{ updateOne: { filter: { _id: ticketId }, update: pull } }]),
-          { updateOne: { filter: { _id: ticketId, outbox: { $size: 0 } }, update: { $unset: { outboxSince: '' } } } },
+            : [
+                { updateOne: { filter: { _id: ticketId, outbox: { $size: ids.length }, 'outbox.id': { $all: ids } }, update: { $set: { outbox: [] }, $unset: { outboxSince: '' as const } } } },
+                { updateOne: { filter: { _id: ticketId, 'outbox.id': { $in: ids } }, update: pull } },
+              ]),
+          { updateOne: { filter: { _id: ticketId, outbox: { $size: 0 }, outboxSince: { $exists: true } }, update: { $unset: { outboxSince: '' } } } },
         ];
       }),
       { ordered: true },

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
@@ -35,13 +35,14 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function setUp(script: Parameters<typeof scriptedLambdas>[0], bus = recordingBus()) {
+function setUp(script: Parameters<typeof scriptedLambdas>[0], bus = recordingBus(), options: { keepExecutions?: number } = {}) {
   const lambdas = scriptedLambdas(script);
   const engine = new LocalStepFunctions({
     dataDir,
     lambdaInvoker: lambdas.invoke,
     putEvents: bus.putEvents,
     retryIntervalScale: RETRY_SCALE,
+    ...options,
   });
   opened.push(engine);
   const stateMachineArn = engine.createStateMachine({ name: 'cognitive-chain', definition: cognitiveChainDefinition });
@@ -424,6 +425,35 @@ describe('LocalStepFunctions executions', () => {
 });
 
 describe('LocalStepFunctions persistence', () => {
+  it('keeps the newest executions and every running one, forgets older finished ones, and drops them from the journal on restart', async () => {
+    const hold = held();
+    const { engine, stateMachineArn, start, run } = setUp(
+      { [DEDUPE_FUNCTION_ARN]: [async () => hold.wait().then(dedupeFinds(0.95)), dedupeFinds(0.95)] },
+      recordingBus(),
+      { keepExecutions: 3 },
+    );
+    const running = start('TCK-20');
+    const finished: string[] = [];
+    for (const ticketId of ['TCK-21', 'TCK-22', 'TCK-23', 'TCK-24']) finished.push((await run(ticketId)).executionArn);
+    const names = () => engine.listExecutions({ stateMachineArn }).executions.map((execution) => execution.name);
+
+    expect(names()).toEqual(['TCK-24', 'TCK-23', 'TCK-20']);
+    expect(() => engine.describeExecution(finished[0]!)).toThrow(expect.objectContaining({ code: 'ExecutionDoesNotExist' }) as Error);
+    hold.open();
+    expect((await engine.waitForExecution(running)).status).toBe('SUCCEEDED');
+    await engine.close();
+
+    const restart = (keepExecutions?: number) => {
+      const again = new LocalStepFunctions({ dataDir, lambdaInvoker: scriptedLambdas({}).invoke, putEvents: recordingBus().putEvents, ...(keepExecutions ? { keepExecutions } : {}) });
+      opened.push(again);
+      return again.listExecutions({ stateMachineArn }).executions.map((execution) => execution.name);
+    };
+    expect(restart(2)).toEqual(['TCK-24', 'TCK-23']);
+    const journal = readFileSync(path.join(dataDir, 'executions.jsonl'), 'utf8');
+    expect(journal.split('\n').filter((line) => line.startsWith('{"execution"'))).toHaveLength(2);
+    expect(restart()).toEqual(['TCK-24', 'TCK-23']);
+  });
+
   it('keeps state machines, executions and their history across a restart, and fails the ones it interrupted', async () => {
     const hold = held();
     const before = setUp({

@@ -24,6 +24,11 @@ export interface LocalStepFunctionsOptions extends TaskPorts {
   dataDir?: string;
   /** Multiplies every Retry interval (backoff and MaxDelaySeconds kept), e.g. 0.01 in tests. Default 1. */
   retryIntervalScale?: number;
+  /**
+   * How many executions it keeps (newest first; running ones always): older finished ones are forgotten,
+   * as AWS forgets them after 90 days, and dropped from the journal when it starts. Default 10,000.
+   */
+  keepExecutions?: number;
   /** For the ARNs it mints. Defaults: us-east-1, 000000000000. */
   region?: string;
   accountId?: string;
@@ -52,6 +57,7 @@ interface ExecutionEntry {
 const definitionText = (definition: string | object): string => (typeof definition === 'string' ? definition : JSON.stringify(definition));
 
 const RESTART_FAILURE = { error: 'States.Runtime', cause: 'local runtime restarted' };
+const KEEP_EXECUTIONS = 10_000;
 
 /**
  * AWS Step Functions (Standard, JSONPath) run locally by aws-local-stepfunctions: Lambda tasks go through
@@ -64,7 +70,9 @@ export class LocalStepFunctions {
   private readonly store: LocalStepFunctionsStore;
   private readonly retryIntervalScale: number;
   private readonly stateMachines = new Map<string, StateMachineEntry>();
+  /** In start order (Map order), which retention relies on. */
   private readonly executions = new Map<string, ExecutionEntry>();
+  private readonly keepExecutions: number;
   private closed = false;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
@@ -74,6 +82,7 @@ export class LocalStepFunctions {
     for (const record of this.store.loadStateMachines()) {
       this.stateMachines.set(record.stateMachineArn, { record, compiled: this.compile(record.definition) });
     }
+    this.keepExecutions = options.keepExecutions ?? KEEP_EXECUTIONS;
     const executions = this.store.loadExecutions().sort((a, b) => a.startDate.getTime() - b.startDate.getTime());
     for (const record of executions) {
       this.executions.set(record.executionArn, { record });
@@ -81,6 +90,21 @@ export class LocalStepFunctions {
         this.append(record, { type: 'ExecutionFailed', timestamp: new Date(), executionFailedEventDetails: RESTART_FAILURE });
       }
     }
+    if (this.forgetOldExecutions() > 0) this.store.rewriteExecutions([...this.executions.values()].map(({ record }) => record));
+  }
+
+  /** Forgets the oldest finished executions beyond `keepExecutions`; returns how many. */
+  private forgetOldExecutions(): number {
+    let excess = this.executions.size - this.keepExecutions;
+    let forgotten = 0;
+    for (const [arn, entry] of this.executions) {
+      if (excess <= 0) break;
+      if (entry.active || statusOf(entry.record) === 'RUNNING') continue;
+      this.executions.delete(arn);
+      excess--;
+      forgotten++;
+    }
+    return forgotten;
   }
 
   /** Creates a state machine; creating the same one again is a no-op, as in AWS. Returns its ARN. */
@@ -162,6 +186,8 @@ export class LocalStepFunctions {
     this.store.createExecution(record);
     const entry: ExecutionEntry = { record };
     this.executions.set(arn, entry);
+    // In memory now; the journal keeps them until the next start rewrites it.
+    if (this.executions.size > this.keepExecutions) this.forgetOldExecutions();
     entry.active = this.run(entry, stateMachine, parsedInput);
     return { executionArn: arn, startDate: record.startDate };
   }

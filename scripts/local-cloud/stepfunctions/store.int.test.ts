@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -61,5 +61,29 @@ describe('the Step Functions store', () => {
     writeFileSync(path.join(dir, 'legacy.jsonl'), `${JSON.stringify(header)}\n${JSON.stringify(event(1, 'ExecutionStarted'))}\n`);
 
     expect(new LocalStepFunctionsStore(dataDir).loadExecutions()).toEqual([{ ...record, events: [event(1, 'ExecutionStarted')] }]);
+  });
+
+  it('rewrites the journal with only the executions retention keeps, the earlier layout folded in', () => {
+    const legacy = execution('legacy');
+    const dir = path.join(dataDir, 'executions', 'chain');
+    mkdirSync(dir, { recursive: true });
+    const { events: _events, ...header } = legacy;
+    writeFileSync(path.join(dir, 'legacy.jsonl'), `${JSON.stringify(header)}\n`);
+    const store = new LocalStepFunctionsStore(dataDir);
+    const [old, kept] = [execution('old'), execution('kept')];
+    for (const record of [old, kept]) {
+      store.createExecution(record);
+      store.appendEvent(record, event(1, 'ExecutionStarted'));
+    }
+
+    store.rewriteExecutions([{ ...legacy, events: [] }, { ...kept, events: [event(1, 'ExecutionStarted')] }]);
+    store.appendEvent(kept, event(2, 'ExecutionSucceeded'));
+    store.close();
+
+    expect(new LocalStepFunctionsStore(dataDir).loadExecutions()).toEqual([
+      { ...legacy, events: [] },
+      { ...kept, events: [event(1, 'ExecutionStarted'), event(2, 'ExecutionSucceeded')] },
+    ]);
+    expect(existsSync(path.join(dataDir, 'executions'))).toBe(false);
   });
 });

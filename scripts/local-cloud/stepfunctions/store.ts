@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { ExecutionRecord, StateMachineRecord } from './execution-record';
@@ -54,6 +54,23 @@ export class LocalStepFunctionsStore {
 
   appendEvent(record: ExecutionRecord, event: HistoryEvent): void {
     this.append({ executionArn: record.executionArn, event: event as unknown as StoredEvent });
+  }
+
+  /**
+   * Rewrites the journal with these executions only (the ones retention keeps), and drops the earlier
+   * layout's files, whose executions are then in the journal if kept. Written aside, then renamed over.
+   */
+  rewriteExecutions(records: readonly ExecutionRecord[]): void {
+    if (!this.dataDir) return;
+    this.close();
+    const journal = path.join(ensureDir(this.dataDir), JOURNAL);
+    const lines = records.flatMap(({ events, ...header }) => [
+      JSON.stringify({ execution: header }),
+      ...events.map((event) => JSON.stringify({ executionArn: header.executionArn, event })),
+    ]);
+    writeFileSync(`${journal}.tmp`, lines.length > 0 ? `${lines.join('\n')}\n` : '');
+    renameSync(`${journal}.tmp`, journal);
+    rmSync(path.join(this.dataDir, 'executions'), { recursive: true, force: true });
   }
 
   /** Closes the journal; a later write opens it again. */

@@ -78,12 +78,53 @@ export function findFunction<T extends { spec: FunctionSpec }>(functions: Iterab
 }
 
 /** Invokes a loaded function by ARN or name, as Lambda's Invoke API would. */
-export function createLambdaInvoker(functions: Map<string, LoadedFunction>) {
+/** Invocations of one function that run at once locally; more wait their turn (see createLambdaInvoker). */
+export const LOCAL_FUNCTION_CONCURRENCY = 50;
+
+/**
+ * Lambda's Invoke, locally, by ARN or name. One module instance serves every invocation here, where Lambda
+ * gives each its own container; under a burst its SDK clients (a pool of 50 sockets each) queued hundreds
+ * of calls and warned about it. So at most `concurrency` invocations of a function run at once and the rest
+ * wait, as Lambda holds back invocations beyond a function's concurrency.
+ */
+export function createLambdaInvoker(functions: Map<string, LoadedFunction>, concurrency = LOCAL_FUNCTION_CONCURRENCY) {
+  const slots = new Map<string, Slots>();
   return async (arnOrName: string, payload: unknown): Promise<unknown> => {
     const fn = findFunction(functions.values(), arnOrName);
     if (!fn) throw new WiringError(`no local function ${arnOrName}`);
-    return fn.handler(payload, lambdaContext(fn.spec));
+    let slot = slots.get(fn.spec.name);
+    if (!slot) slots.set(fn.spec.name, (slot = new Slots(concurrency)));
+    await slot.acquire();
+    try {
+      // The timeout counts from when the invocation runs, not from when it was asked for.
+      return await fn.handler(payload, lambdaContext(fn.spec));
+    } finally {
+      slot.release();
+    }
   };
+}
+
+/** A counting semaphore: first come, first served. */
+class Slots {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  async acquire(): Promise<void> {
+    if (this.running < this.size) {
+      this.running++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Hands the slot to the next waiting invocation, if any. */
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
+  }
 }
 
 /**

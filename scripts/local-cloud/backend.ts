@@ -1,9 +1,9 @@
 /**
  * Everything of the local cloud but the HTTP API: the emulators (emulators.ts: SQS/SNS, DynamoDB,
  * EventBridge), Step Functions, MongoDB, the wiring read from serverless.yml, the functions it is told to
- * load, and their triggers. `npm start` runs it in a process of its own (backend-process.ts) beside the API process, as
- * the managed services and the event-driven Lambdas run apart from the API's Lambdas in AWS; tests that
- * read a function module's state run it in their own process. Production code is untouched: only
+ * load, and their triggers. `npm start` runs it in a process of its own (backend-process/) beside the API
+ * process, as the managed services and the event-driven Lambdas run apart from the API's Lambdas in AWS;
+ * tests that read a function module's state run it in their own process. Production code is untouched: only
  * endpoints and providers change, through the same environment variables a Lambda would read.
  */
 import { createHash } from 'node:crypto';
@@ -124,7 +124,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       lambdaInvoker: (arn, payload) => invoke(arn, payload),
       putEvents: async (entries) => {
         const { FailedEntryCount = 0, Entries = [] } = await eventBridgeClient.send(new PutEventsCommand({ Entries: [...entries] }));
-        return { FailedEntryCount, Entries: Entries };
+        return { FailedEntryCount, Entries };
       },
     });
     startExecution = (stateMachineArn, input) => void stepFunctions.startExecution({ stateMachineArn, input });

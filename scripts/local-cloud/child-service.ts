@@ -1,7 +1,8 @@
 /**
- * The protocol of the local cloud's child processes (the embedded MongoDB, the backend): the child sends
- * `{ kind: 'started', ... }` or `{ kind: 'failed', ... }` once, then stops on any message from its parent
- * and exits after saying `stopped` or `failed`. Other messages (logs) are the caller's business.
+ * The protocol of the local cloud's child processes (the embedded MongoDB, the backend, the emulators):
+ * the child sends `{ kind: 'started', ... }` or `{ kind: 'failed', ... }` once, then stops when its parent
+ * sends `'stop'` (or goes away) and exits after saying `stopped` or `failed`. Other messages (logs, the
+ * emulators' deliveries) are the caller's business.
  */
 import type { ChildProcess } from 'node:child_process';
 import { format } from 'node:util';

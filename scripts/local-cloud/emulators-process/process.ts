@@ -2,7 +2,7 @@
  * The emulators (emulators.ts: SQS/SNS, DynamoDB, EventBridge) in a child process of the backend. In the
  * backend's own event loop, PutEvents and every queue call waited behind the chain's work (Step Functions,
  * the consumers, triage and dedupe): under a burst of new tickets the outbox relay's PutEvents took
- * 200-700 ms and publishing fell minutes behind. Apart, they answer at once, as AWS's services would, and
+ * 200-700 ms and publishing fell 20 s and more behind. Apart, they answer at once, as AWS's services would, and
  * the queues hold the work until the consumers get to it. Step Functions and Lambda targets still run in
  * the backend, beside the functions: the bus hands their events over IPC and retries what fails.
  */

@@ -83,7 +83,7 @@ export class OutboxRelay {
       // Everything pending (or older than the cutoff), a batch at a time until a short batch.
       for (let found = this.batchTickets; found === this.batchTickets; ) {
         const batch = await this.publishBatch(selection, run);
-        found = batch.published + batch.heldElsewhere.length;
+        found = batch.taken + batch.heldElsewhere.length;
       }
       return run;
     }
@@ -102,13 +102,13 @@ export class OutboxRelay {
   }
 
   /** Publishes one batch: the named tickets no sweep holds, or (a sweep) the oldest ones it claims. */
-  private async publishBatch(filter: OutboxFilter, run: RelayRun): Promise<{ published: number; heldElsewhere: string[] }> {
+  private async publishBatch(filter: OutboxFilter, run: RelayRun): Promise<{ taken: number; heldElsewhere: string[] }> {
     const now = Date.now();
     const token = filter.ticketIds ? undefined : randomUUID();
     const { entries: pending, heldElsewhere } = token
       ? await this.store.claimOutbox(this.batchTickets, filter, { token, now: new Date(now).toISOString(), until: new Date(now + CLAIM_MS).toISOString() })
       : await this.store.unclaimedOutbox(filter.ticketIds!, new Date(now).toISOString());
-    if (pending.length === 0) return { published: 0, heldElsewhere };
+    if (pending.length === 0) return { taken: 0, heldElsewhere };
     // The batch's tickets in a few groups published side by side: a PutEvents call takes ten events, and
     // one after another they left a busy bus's latency on the critical path. Each ticket's events are in
     // one group, and the publisher keeps order within a call, so each ticket's events stay in order.
@@ -127,7 +127,7 @@ export class OutboxRelay {
       }
       throw failed.reason;
     }
-    return { published: pending.length, heldElsewhere };
+    return { taken: pending.length, heldElsewhere };
   }
 
   /** Resolves once no run is in progress or queued (for a clean shutdown: nothing is cut mid-publish). */

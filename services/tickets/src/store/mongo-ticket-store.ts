@@ -197,56 +197,41 @@ export class MongoTicketStore implements TicketStore {
   }
 
   async pendingOutbox(limit: number, filter: OutboxFilter = {}): Promise<PendingOutbox[]> {
-    const documents = await this.tickets
-      .find(
-        {
-          ...(filter.ticketIds ? { _id: { $in: [...filter.ticketIds] } } : {}),
-          outboxSince: filter.committedBefore === undefined ? { $exists: true } : { $lt: filter.committedBefore },
-        },
-        { projection: { outbox: 1 } },
-      )
-      .sort({ outboxSince: 1 })
-      .limit(limit)
-      .toArray();
+    const documents = await this.tickets.find(outboxFilter(filter), { projection: { outbox: 1 } }).sort({ outboxSince: 1 }).limit(limit).toArray();
     return documents.filter((document) => document.outbox.length > 0).map((document) => ({ ticketId: document._id, events: document.outbox }));
   }
 
   async claimOutbox(limit: number, filter: OutboxFilter, claim: OutboxClaim): Promise<OutboxBatch> {
     const free = { outboxClaimUntil: { $not: { $gt: claim.now } } };
-    const pending = { outboxSince: filter.committedBefore === undefined ? { $exists: true } : { $lt: filter.committedBefore } };
-    // Named tickets are read held or not, to tell the caller which another relay holds; a sweep only
-    // looks at free ones, so held tickets never fill its batches.
     const candidates = await this.tickets
-      .find(filter.ticketIds ? { _id: { $in: [...filter.ticketIds] }, ...pending } : { ...pending, ...free }, { projection: { outboxClaimUntil: 1 } })
+      .find({ ...outboxFilter(filter), ...free }, { projection: { _id: 1 } })
       .sort({ outboxSince: 1 })
       .limit(limit)
       .toArray();
-    const isHeld = (document: Pick<TicketDocument, 'outboxClaimUntil'>) => document.outboxClaimUntil !== undefined && document.outboxClaimUntil > claim.now;
-    const freeIds = candidates.filter((document) => !isHeld(document)).map((document) => document._id);
-    const heldElsewhere = candidates.filter(isHeld).map((document) => document._id);
-    if (freeIds.length === 0) return { entries: [], heldElsewhere };
-    // Another relay may claim between the read and this write; only what carries our token is ours.
-    await this.tickets.updateMany({ _id: { $in: freeIds }, ...free }, { $set: { outboxClaim: claim.token, outboxClaimUntil: claim.until } });
+    const ids = candidates.map((document) => document._id);
+    if (ids.length === 0) return { entries: [], heldElsewhere: [] };
+    // Another sweep may claim between the read and this write; only what carries our token is ours.
+    await this.tickets.updateMany({ _id: { $in: ids }, ...free }, { $set: { outboxClaim: claim.token, outboxClaimUntil: claim.until } });
     const claimed = await this.tickets
-      .find({ _id: { $in: freeIds }, outboxClaim: claim.token }, { projection: { outbox: 1 } })
+      .find({ _id: { $in: ids }, outboxClaim: claim.token }, { projection: { outbox: 1 } })
       .sort({ outboxSince: 1 })
       .toArray();
     const ours = new Set(claimed.map((document) => document._id));
     return {
       entries: claimed.filter((document) => document.outbox.length > 0).map((document) => ({ ticketId: document._id, events: document.outbox })),
-      heldElsewhere: [...heldElsewhere, ...freeIds.filter((id) => !ours.has(id))],
+      heldElsewhere: ids.filter((id) => !ours.has(id)),
     };
   }
 
   async unclaimedOutbox(ticketIds: readonly string[], now: string): Promise<OutboxBatch> {
     const documents = await this.tickets
-      .find({ _id: { $in: [...ticketIds] }, outboxSince: { $exists: true } }, { projection: { outbox: 1, outboxSince: 1, outboxClaimUntil: 1 } })
+      .find(outboxFilter({ ticketIds }), { projection: { outbox: 1, outboxSince: 1, outboxClaimUntil: 1 } })
       .toArray();
-    const held = (document: Pick<TicketDocument, 'outboxClaimUntil'>) => document.outboxClaimUntil !== undefined && document.outboxClaimUntil > now;
+    const held = (document: TicketDocument) => document.outboxClaimUntil !== undefined && document.outboxClaimUntil > now;
     return {
       entries: documents
         .filter((document) => !held(document) && document.outbox.length > 0)
-        .sort((a, b) => (a.outboxSince! < b.outboxSince! ? -1 : a.outboxSince! > b.outboxSince! ? 1 : 0))
+        .sort((a, b) => (a.outboxSince! < b.outboxSince! ? -1 : 1))
         .map((document) => ({ ticketId: document._id, events: document.outbox })),
       heldElsewhere: documents.filter(held).map((document) => document._id),
     };
@@ -299,4 +284,12 @@ export class MongoTicketStore implements TicketStore {
     const oldest = await this.tickets.find({ outboxSince: { $exists: true } }, { projection: { outboxSince: 1 } }).sort({ outboxSince: 1 }).limit(1).next();
     return oldest?.outboxSince ? Math.max(0, now.getTime() - Date.parse(oldest.outboxSince)) : 0;
   }
+}
+
+/** Tickets with unpublished events: all, or only `ticketIds`, or only those committed before `committedBefore`. */
+function outboxFilter(filter: OutboxFilter) {
+  return {
+    ...(filter.ticketIds ? { _id: { $in: [...filter.ticketIds] } } : {}),
+    outboxSince: filter.committedBefore === undefined ? { $exists: true } : { $lt: filter.committedBefore },
+  };
 }

@@ -55,7 +55,7 @@ export interface OutboxClaim {
 export interface OutboxBatch {
   /** Pending events to publish (held by this claim, when it was one), oldest commit first. */
   entries: PendingOutbox[];
-  /** Tickets with pending events that a claim elsewhere holds. */
+  /** Tickets with pending events that another claim holds (for a claim: one taken between its read and its write). */
   heldElsewhere: string[];
 }
 

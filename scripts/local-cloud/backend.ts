@@ -58,6 +58,8 @@ export interface Backend {
   endpoints: Endpoints;
   /** What every function's environment gets on top of its declared variables (endpoints, data dirs). */
   environment: Record<string, string>;
+  /** Queue URL by queue ARN. */
+  queueUrls: ReadonlyMap<string, string>;
   /** The functions loaded here. */
   functions: Map<string, LoadedFunction>;
   /** Invokes a function loaded here by ARN or name, as Lambda's Invoke API would. */
@@ -169,7 +171,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     stops.push(() => triggers.stop());
 
     const { bus } = emulators as Partial<Emulators>;
-    return { wiring, ...(bus ? { bus } : {}), endpoints, environment, functions, invoke: (arnOrName, payload) => invoke(arnOrName, payload), stop: stopAll };
+    return { wiring, ...(bus ? { bus } : {}), endpoints, environment, queueUrls, functions, invoke: (arnOrName, payload) => invoke(arnOrName, payload), stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,14 +1,16 @@
 /**
  * The whole system on this machine, with no network, Docker or account. Two processes by default, as
  * `npm start` runs it: this one serves the HTTP API (the gateway and the functions that answer from
- * shared stores, see placement.ts), and the backend process (backend-process/) runs Step Functions, the
- * wiring read from serverless.yml and every other function with its triggers; the emulators
- * (emulators-process/) and MongoDB run in processes of their own.
+ * shared stores) and runs the tickets service whole, its consumer and outbox sweep too (placement.ts);
+ * the backend process (backend-process/) runs Step Functions, the wiring read from serverless.yml and
+ * every other function with its triggers; the emulators (emulators-process/) and MongoDB run in
+ * processes of their own.
  * Tests that read a function module's own state run it all in one process (`processes: 'one'`).
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { startBackend, useLocalAwsCredentials, type Endpoints } from './backend';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { REGION, startBackend, useLocalAwsCredentials, type Endpoints } from './backend';
 import { startBackendProcess } from './backend-process/process';
 import type { LocalEventBus } from './eventbridge/bus';
 import { applyFunctionEnvironment, createLambdaInvoker, disposeFunctions, findFunction, loadFunctions, type LoadedFunction } from './functions';
@@ -16,6 +18,7 @@ import { createGateway, type RemoteHttpFunctions } from './gateway';
 import { runsInApiProcess } from './placement';
 import type { LocalWiring } from './wiring/wiring';
 import { StopStack } from './stop-stack';
+import { startTriggers } from './triggers';
 
 export { ACCOUNT_ID, REGION } from './backend';
 
@@ -81,6 +84,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       const loaded = await loadFunctions(specs);
       stops.push(() => disposeFunctions(loaded.values()));
       functions = [...loaded.values()];
+      // Stopped before the functions are disposed (stops run in reverse): a batch in flight finishes first.
+      const triggers = startTriggers(functions, { client: new SQSClient({ endpoint: backend.endpoints.sqs, region: REGION }), queueUrls: backend.queueUrls, logger });
+      stops.push(() => triggers.stop());
       remote.push(backend);
       const invokeHere = createLambdaInvoker(loaded);
       const invoke = (arnOrName: string, payload: unknown) => {

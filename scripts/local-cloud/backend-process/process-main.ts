@@ -66,6 +66,7 @@ try {
     wiring: backend.wiring,
     endpoints: backend.endpoints,
     environment: backend.environment,
+    queueUrls: [...backend.queueUrls],
   });
 } catch (error) {
   exitAfter({ kind: 'failed', message: format(error) }, 1);

@@ -25,6 +25,8 @@ export interface BackendProcess extends RemoteHttpFunctions {
   endpoints: Endpoints;
   /** What every function's environment gets on top of its declared variables (endpoints, data dirs). */
   environment: Record<string, string>;
+  /** Queue URL by queue ARN, for the triggers of the functions the API process runs. */
+  queueUrls: ReadonlyMap<string, string>;
   /** Invokes one of the backend's functions by name; a handler's error comes back with its name and message. */
   invoke(functionName: string, payload: unknown): Promise<unknown>;
   stop(): Promise<void>;
@@ -53,12 +55,13 @@ export async function startBackendProcess(
       onUnexpectedExit(error);
     },
   });
-  const { url, wiring, endpoints, environment } = started;
+  const { url, wiring, endpoints, environment, queueUrls } = started;
   return {
     url,
     wiring,
     endpoints,
     environment,
+    queueUrls: new Map(queueUrls),
     functions: wiring.functions.filter((fn) => !runsInApiProcess(fn, config.backendServices)),
     async invoke(functionName, payload) {
       const response = await fetch(`${url}${INVOKE_PATH}/${encodeURIComponent(functionName)}`, {

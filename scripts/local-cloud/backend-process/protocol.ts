@@ -23,6 +23,8 @@ export type FromBackend =
       wiring: LocalWiring;
       endpoints: Endpoints;
       environment: Record<string, string>;
+      /** Queue URL by queue ARN, for the triggers of the functions the API process runs. */
+      queueUrls: [string, string][];
     }
   | LogMessage
   | { kind: 'failed'; message: string }

@@ -2,7 +2,7 @@ import type { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { validateEvent } from '@cogdesk/events-schema';
 import { createEventPublisher } from '@cogdesk/shared/events/publisher';
 import { RecordingLogger } from '@cogdesk/shared/testing/recording-logger';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OutboxRelay } from '../src/outbox/outbox-relay';
 import { buildTicketsApp, RecordingEventBridge } from './test-app';
 import { startTestMongo, type TestMongo } from './test-mongo';
@@ -62,6 +62,30 @@ describe('the outbox relay', () => {
 
     expect(await relay.flush(ids)).toEqual({ published: 5, tickets: 5 });
     expect(eventBridge.published.map((event) => event.subject).sort()).toEqual([...ids].sort());
+    expect(await pendingIds(api, ids)).toEqual([]);
+  });
+
+  it('publishes the batches of a large run side by side, not one after another', async () => {
+    const api = await buildTicketsApp(mongo.db);
+    const ids = await pendingTickets(api, ['1', '2', '3', '4', '5', '6']);
+    const waiting: string[][] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const eventBridge = new RecordingEventBridge();
+    const client = {
+      async send(command: PutEventsCommand) {
+        waiting.push(command.input.Entries!.map((entry) => (JSON.parse(entry.Detail!) as { subject: string }).subject));
+        await released;
+        return eventBridge.send(command);
+      },
+    };
+    const relay = new OutboxRelay(api.store, createEventPublisher({ client, eventBusName: 'cogdesk-test', validate: validateEvent }), new RecordingLogger(), 2);
+
+    const run = relay.flush(ids);
+    // Three batches of two: all three are at EventBridge before any of them is answered.
+    await vi.waitFor(() => expect(waiting.flat().sort()).toEqual([...ids].sort()));
+    release();
+    expect(await run).toEqual({ published: 6, tickets: 6 });
     expect(await pendingIds(api, ids)).toEqual([]);
   });
 

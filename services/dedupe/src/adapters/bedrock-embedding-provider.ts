@@ -1,4 +1,5 @@
 import type { BedrockRuntimeClient, BedrockRuntimeClientConfig, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
+import { mapConcurrently } from '@cogdesk/shared/async/map-concurrently';
 import { EmbeddingRequestError, type EmbeddingProvider } from './ports';
 
 export const titanTextEmbeddingsV2 = 'amazon.titan-embed-text-v2:0';
@@ -145,25 +146,4 @@ function describeSdkError(error: unknown): { name: string; message: string; stat
   if (!(error instanceof Error)) return { name: 'Error', message: String(error), status: undefined };
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   return { name: error.name, message: error.message, status };
-}
-
-/** `work` over every item with at most `limit` in flight; results in input order. The first failure stops it. */
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !failed) {
-      const index = next;
-      next += 1;
-      try {
-        results[index] = await work(items[index]!);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -10,12 +10,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { mapConcurrently } from '@cogdesk/shared/async/map-concurrently';
 import type { EventPublisher } from '@cogdesk/shared/events/publisher';
 import type { AppLogger } from '@cogdesk/shared/observability/logger';
 import type { OutboxFilter, TicketStore } from '../store/ticket-store';
 
 /** PutEvents calls in flight at once for one batch. */
 const PARALLEL_PUTS = 4;
+/** Batches of named tickets in flight at once. */
+const PARALLEL_BATCHES = 4;
 /** How long a sweep batch holds the outboxes it publishes: longer than any publish with its retries takes. */
 const CLAIM_MS = 60_000;
 /**
@@ -87,17 +90,20 @@ export class OutboxRelay {
       }
       return run;
     }
-    // Named tickets a batch of ids at a time: one query per batch, however many an import committed.
+    // Named tickets a batch of ids at a time (one query per batch, however many an import committed), a
+    // few batches side by side: a run names each ticket once, so the batches are disjoint and each ticket's
+    // events still go out in order, and one batch's round trips no longer wait for the one before.
     const ids = [...selection.tickets];
-    for (let start = 0; start < ids.length; start += this.batchTickets) {
-      let { heldElsewhere } = await this.publishBatch({ ticketIds: ids.slice(start, start + this.batchTickets) }, run);
+    const batches = Array.from({ length: Math.ceil(ids.length / this.batchTickets) }, (_, index) => ids.slice(index * this.batchTickets, (index + 1) * this.batchTickets));
+    await mapConcurrently(batches, PARALLEL_BATCHES, async (batch) => {
+      let { heldElsewhere } = await this.publishBatch({ ticketIds: batch }, run);
       for (const wait of HELD_RETRY_WAITS_MS) {
         if (heldElsewhere.length === 0) break;
         await sleep(wait);
         ({ heldElsewhere } = await this.publishBatch({ ticketIds: heldElsewhere }, run));
       }
       // Still held after all that: the holder is stuck or crashed; the sweep takes them once its claim lapses.
-    }
+    });
     return run;
   }
 

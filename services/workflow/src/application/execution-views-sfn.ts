@@ -13,6 +13,7 @@ import {
   type HistoryEvent,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
+import { mapConcurrently } from '@cogdesk/shared/async/map-concurrently';
 import { agentAttemptsOf, type AgentAttempt } from './agent-health';
 import {
   executionArnOf,
@@ -203,19 +204,6 @@ function decodeCursor(cursor: string | undefined): CursorPosition {
 
 function isNamed(error: unknown, name: string): boolean {
   return error instanceof Error && error.name === name;
-}
-
-async function mapConcurrently<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
-  return results;
 }
 
 /** A Map that forgets its oldest entries beyond `limit`. */

@@ -187,6 +187,18 @@ describe('the outbox relay', () => {
     expect(await pendingIds(api, [id!])).toEqual([]);
   });
 
+  it('republishes after a crash between moving the events to the trail and emptying the outbox, keeping each event once', async () => {
+    const api = await buildTicketsApp(mongo.db);
+    const [id] = await pendingTickets(api, ['Crashed while marking']);
+    const [pending] = await api.store.pendingOutbox(1, { ticketIds: [id!] });
+    // The first half of marking a publish: the events reached the trail, the outbox was never emptied.
+    await mongo.db.collection('ticket_events').insertMany(pending!.events.map((event) => ({ _id: event.id, ticketId: id!, ticketVersion: event.data.ticket.version, event })) as never[]);
+
+    expect(await api.relay.flush([id!])).toEqual({ published: 1, tickets: 1 });
+    expect(await pendingIds(api, [id!])).toEqual([]);
+    expect((await api.store.history(id!)).map((event) => event.type)).toEqual(['ticket.created']);
+  });
+
   it('sweeps only what was committed before the cutoff', async () => {
     const api = await buildTicketsApp(mongo.db);
     const [old] = await pendingTickets(api, ['Left by a crash']);

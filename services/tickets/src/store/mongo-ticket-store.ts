@@ -245,39 +245,50 @@ export class MongoTicketStore implements TicketStore {
   async markPublished(published: readonly PendingOutbox[], claimToken?: string): Promise<void> {
     const events = published.flatMap(({ ticketId, events }) => events.map((event) => ({ ticketId, event })));
     if (events.length === 0) return;
-    await this.events.bulkWrite(
-      events.map(({ ticketId, event }) => ({
-        replaceOne: {
-          filter: { _id: event.id },
-          replacement: { _id: event.id, ticketId, ticketVersion: event.data.ticket.version, event },
-          upsert: true,
-        },
-      })),
+    // Inserts, not upserts: an event already in the trail (republished after a crash) is the same event,
+    // and an insert needs no query per statement.
+    await this.insertIgnoringDuplicates(events.map(({ ticketId, event }) => ({ _id: event.id, ticketId, ticketVersion: event.data.ticket.version, event })));
+    if (claimToken) {
+      await this.tickets.bulkWrite(
+        published.flatMap(({ ticketId, events: moved }): AnyBulkWriteOperation<TicketDocument>[] => {
+          const pull = pullFrom(moved);
+          return [
+            // A sweep's: the pull ends its hold too while it is still this claim's.
+            { updateOne: { filter: { _id: ticketId, outboxClaim: claimToken }, update: { ...pull, $unset: { outboxClaim: '' as const, outboxClaimUntil: '' as const } } } },
+            { updateOne: { filter: { _id: ticketId, outboxClaim: { $ne: claimToken } }, update: pull } },
+            clearMarkerIfEmpty(ticketId),
+          ];
+        }),
+        { ordered: true },
+      );
+      return;
+    }
+    // Usually each outbox holds exactly what was published: one write per ticket empties it and clears the
+    // marker. If any ticket had a commit come in meanwhile, pull what was published and clear the marker
+    // only where nothing is left (ordered, so each marker goes after its pull); the tickets already emptied
+    // match neither statement.
+    const emptied = await this.tickets.bulkWrite(
+      published.map(({ ticketId, events: moved }) => {
+        const ids = moved.map((event) => event.id);
+        return { updateOne: { filter: { _id: ticketId, outbox: { $size: ids.length }, 'outbox.id': { $all: ids } }, update: { $set: { outbox: [] }, $unset: { outboxSince: '' as const } } } };
+      }),
       { ordered: false },
     );
-    // Ordered, so each ticket's marker is cleared only after its pull, and only if nothing new was
-    // committed meanwhile (the outbox is then empty). Usually the outbox holds exactly what was published:
-    // then one write empties it and clears the marker, and the other two statements match nothing.
+    if (emptied.matchedCount === published.length) return;
     await this.tickets.bulkWrite(
-      published.flatMap(({ ticketId, events: moved }): AnyBulkWriteOperation<TicketDocument>[] => {
-        const ids = moved.map((event) => event.id);
-        const pull = { $pull: { outbox: { id: { $in: ids } } } };
-        return [
-          ...(claimToken
-            ? [
-                // A sweep's: the pull ends its hold too while it is still this claim's.
-                { updateOne: { filter: { _id: ticketId, outboxClaim: claimToken }, update: { ...pull, $unset: { outboxClaim: '' as const, outboxClaimUntil: '' as const } } } },
-                { updateOne: { filter: { _id: ticketId, outboxClaim: { $ne: claimToken } }, update: pull } },
-              ]
-            : [
-                { updateOne: { filter: { _id: ticketId, outbox: { $size: ids.length }, 'outbox.id': { $all: ids } }, update: { $set: { outbox: [] }, $unset: { outboxSince: '' as const } } } },
-                { updateOne: { filter: { _id: ticketId, 'outbox.id': { $in: ids } }, update: pull } },
-              ]),
-          { updateOne: { filter: { _id: ticketId, outbox: { $size: 0 }, outboxSince: { $exists: true } }, update: { $unset: { outboxSince: '' } } } },
-        ];
-      }),
+      published.flatMap(({ ticketId, events: moved }) => [{ updateOne: { filter: { _id: ticketId, 'outbox.id': { $in: moved.map((event) => event.id) } }, update: pullFrom(moved) } }, clearMarkerIfEmpty(ticketId)]),
       { ordered: true },
     );
+  }
+
+  private async insertIgnoringDuplicates(documents: EventDocument[]): Promise<void> {
+    try {
+      await this.events.insertMany(documents, { ordered: false });
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      const failed = ([] as WriteError[]).concat(error.writeErrors as WriteError | WriteError[]).find((writeError) => writeError.code !== DUPLICATE_KEY);
+      if (failed) throw new Error(`event ${documents[failed.index]!._id} was not moved to the audit trail: ${failed.errmsg ?? 'write error'}`);
+    }
   }
 
   async outboxLagMs(now: Date): Promise<number> {
@@ -293,3 +304,10 @@ function outboxFilter(filter: OutboxFilter) {
     outboxSince: filter.committedBefore === undefined ? { $exists: true } : { $lt: filter.committedBefore },
   };
 }
+
+const pullFrom = (events: readonly TicketEvent[]) => ({ $pull: { outbox: { id: { $in: events.map((event) => event.id) } } } });
+
+/** Clears the pending marker of a ticket whose outbox is now empty (nothing was committed meanwhile). */
+const clearMarkerIfEmpty = (ticketId: string): AnyBulkWriteOperation<TicketDocument> => ({
+  updateOne: { filter: { _id: ticketId, outbox: { $size: 0 }, outboxSince: { $exists: true } }, update: { $unset: { outboxSince: '' } } },
+});

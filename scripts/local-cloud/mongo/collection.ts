@@ -49,7 +49,8 @@ export class Collection {
   replace(rid: number, doc: Doc): void {
     const previous = this.docs.get(rid);
     if (!previous) throw new MongoCommandError('InternalError', `record ${rid} vanished from ${this.ns}`);
-    const keys = this.keysForAllIndexes(doc);
+    // Only the indexes that read a changed field: the others keep their entries as they are.
+    const keys = [...this.indexes.values()].filter((index) => !index.readsSameValues(previous, doc)).map((index): [Index, IndexKeys] => [index, index.keysOf(doc)]);
     this.assertUnique(keys, rid);
     for (const [index, indexKeys] of keys) {
       const previousKeys = index.keysOf(previous);

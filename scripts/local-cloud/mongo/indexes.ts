@@ -68,6 +68,8 @@ export class Index {
   /** Per key field: set once a document held an array there (mongod's multiKeyPaths). */
   readonly multikeyFields: boolean[];
   private readonly paths: readonly (readonly string[])[];
+  /** The top-level fields the key paths start from (`outbox` for `outbox.id`). */
+  private readonly roots: readonly string[];
   private readonly partialFilter: Query | undefined;
   private readonly entries: SortedList<IndexEntry>;
 
@@ -80,6 +82,7 @@ export class Index {
     this.unique = spec.unique === true || spec.name === ID_INDEX_SPEC.name;
     this.multikeyFields = this.fields.map(() => false);
     this.paths = this.fields.map((field) => field.path.split('.'));
+    this.roots = [...new Set(this.paths.map((path) => path[0]!))];
     this.partialFilter = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, {}) : undefined;
     this.entries = new SortedList<IndexEntry>((a, b) => this.compareEntries(a, b));
   }
@@ -104,6 +107,16 @@ export class Index {
 
   compareEntries(a: IndexEntry, b: IndexEntry): number {
     return this.compareKeys(a.key, b.key) || a.rid - b.rid;
+  }
+
+  /**
+   * True when `next`, a new version of `previous`, holds the very same values (the same objects, or equal
+   * primitives) at every top-level field this index reads, so its keys cannot differ. Stored documents are
+   * never changed in place and updates share what they leave alone, so most updates leave most indexes
+   * untouched without computing a key. A partial index reads its filter's fields too: never skipped.
+   */
+  readsSameValues(previous: Doc, next: Doc): boolean {
+    return !this.partialFilter && this.roots.every((root) => previous[root] === next[root]);
   }
 
   /** The keys a document contributes: one per array element of its (single) array field. */

@@ -4,6 +4,7 @@
  * 127.0.0.1. Ctrl-C reaches the whole process group: the backend ignores SIGINT and lets the API process
  * stop it in order; it also stops by itself if the API process goes away without asking.
  */
+import { setPriority } from 'node:os';
 import { format } from 'node:util';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -27,6 +28,9 @@ try {
     onEmulatorsExit: () => process.exit(1),
     logger,
   });
+  // After the start, so the emulators and MongoDB processes it forked keep their priority. On Linux this
+  // is the main thread's alone, where the functions and Step Functions run.
+  if (config.nice) setPriority(config.nice);
   const gateway = createGateway([...backend.functions.values()], { info: config.info });
   // Registered ahead of the gateway's routes, whose greedy `{proxy+}` paths would otherwise take it.
   const app = new Hono();

@@ -2,7 +2,7 @@ import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -42,7 +42,7 @@ describe('a service running in the backend process', () => {
   let cloud: LocalCloud;
   const backendExits: Error[] = [];
   const start = () =>
-    startLocalCloud({ dataDir, port: 0, serviceDirs: [root, probeDir], backendServices: ['cogdesk-probe'], logger, onBackendExit: (error) => backendExits.push(error) });
+    startLocalCloud({ dataDir, port: 0, serviceDirs: [root, probeDir], backendServices: ['cogdesk-probe'], backendNice: 7, logger, onBackendExit: (error) => backendExits.push(error) });
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'backend-process-'));
@@ -62,6 +62,12 @@ describe('a service running in the backend process', () => {
     expect(await cloud.invoke(arn, {})).toMatchObject({ pid: echoed.pid });
 
     await expect(cloud.invoke('cogdesk-probe-local-echo', { fail: true })).rejects.toMatchObject({ name: 'ProbeError', message: 'probe told to fail' });
+  });
+
+  it('works at the niceness it was given, while the emulators it started keep theirs', async () => {
+    const { pid } = (await cloud.invoke('cogdesk-probe-local-echo', {})) as { pid: number };
+    expect(getPriority(pid)).toBe(7);
+    expect(getPriority(emulatorsPidOf(pid))).toBe(getPriority(process.pid));
   });
 
   it('answers its HTTP routes through the gateway, with the status, headers and body it gave', async () => {

@@ -13,6 +13,11 @@ export interface BackendConfig {
   mongodbUri?: string;
   environment?: Record<string, string>;
   info: { title: string; version: string };
+  /**
+   * Niceness of the backend's main thread once it has started (its emulators and MongoDB keep theirs):
+   * a backlog of the chain then yields the CPU to the API, MongoDB and the bus when they need it.
+   */
+  nice?: number;
 }
 
 export type FromBackend =

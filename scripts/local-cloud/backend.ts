@@ -166,6 +166,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     // Runs after the pollers and schedules stopped (stops run in reverse), before the emulators.
     stops.push(() => disposeFunctions(functions.values()));
     invoke = createLambdaInvoker(functions);
+    // Executions still waiting for a slot when the last run stopped can run now that their tasks can.
+    stepFunctions.resume();
 
     const triggers = startTriggers(functions.values(), { client: sqsClient, queueUrls, logger });
     stops.push(() => triggers.stop());

@@ -35,7 +35,7 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function setUp(script: Parameters<typeof scriptedLambdas>[0], bus = recordingBus(), options: { keepExecutions?: number } = {}) {
+function setUp(script: Parameters<typeof scriptedLambdas>[0], bus = recordingBus(), options: { keepExecutions?: number; maxRunningExecutions?: number } = {}) {
   const lambdas = scriptedLambdas(script);
   const engine = new LocalStepFunctions({
     dataDir,
@@ -424,6 +424,48 @@ describe('LocalStepFunctions executions', () => {
   });
 });
 
+describe('LocalStepFunctions under a burst', () => {
+  it('runs at most maxRunningExecutions at once; the rest wait, RUNNING with no history, and run in start order', async () => {
+    const hold = held();
+    const { engine, lambdas, start, history } = setUp(
+      { [DEDUPE_FUNCTION_ARN]: [async () => hold.wait().then(dedupeFinds(0.3))], [TRIAGE_FUNCTION_ARN]: [triageAnswers] },
+      recordingBus(),
+      { maxRunningExecutions: 2 },
+    );
+    const arns = ['TCK-1', 'TCK-2', 'TCK-3', 'TCK-4'].map(start);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    expect(lambdas.callsTo(DEDUPE_FUNCTION_ARN)).toHaveLength(2);
+    expect(arns.map((arn) => engine.describeExecution(arn).status)).toEqual(['RUNNING', 'RUNNING', 'RUNNING', 'RUNNING']);
+    expect(history(arns[2]!)).toEqual([]);
+    hold.open();
+
+    const results = await Promise.all(arns.map((arn) => engine.waitForExecution(arn)));
+    expect(results.map((result) => result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    const ticketOf = (payload: unknown) => JSON.stringify(payload).match(/TCK-\d/)![0];
+    expect(lambdas.callsTo(DEDUPE_FUNCTION_ARN).map((call) => ticketOf(call.payload))).toEqual(['TCK-1', 'TCK-2', 'TCK-3', 'TCK-4']);
+    expect(history(arns[3]!)[0]).toMatchObject({ type: 'ExecutionStarted', id: 1 });
+  });
+
+  it('stops a waiting execution before any task runs: ABORTED, its history started and aborted', async () => {
+    const hold = held();
+    const { engine, lambdas, start, history } = setUp(
+      { [DEDUPE_FUNCTION_ARN]: [async () => hold.wait().then(dedupeFinds(0.3))], [TRIAGE_FUNCTION_ARN]: [triageAnswers] },
+      recordingBus(),
+      { maxRunningExecutions: 1 },
+    );
+    const [first, waiting] = ['TCK-5', 'TCK-6'].map(start);
+
+    await engine.stopExecution(waiting!, { error: 'Cogdesk.Cancelled', cause: 'ticket deleted' });
+    hold.open();
+    await engine.waitForExecution(first!);
+
+    expect(engine.describeExecution(waiting!)).toMatchObject({ status: 'ABORTED', error: 'Cogdesk.Cancelled' });
+    expect(history(waiting!).map((event) => event.type)).toEqual(['ExecutionStarted', 'ExecutionAborted']);
+    expect(lambdas.callsTo(DEDUPE_FUNCTION_ARN)).toHaveLength(1);
+  });
+});
+
 describe('LocalStepFunctions persistence', () => {
   it('keeps the newest executions and every running one, forgets older finished ones, and drops them from the journal on restart', async () => {
     const hold = held();
@@ -498,5 +540,27 @@ describe('LocalStepFunctions persistence', () => {
       'TCK-11',
       'TCK-10',
     ]);
+  });
+
+  it('runs after a restart the executions still waiting for a slot; the one it interrupted fails', async () => {
+    const hold = held();
+    const before = setUp(
+      { [DEDUPE_FUNCTION_ARN]: [async () => hold.wait().then(dedupeFinds(0.3))], [TRIAGE_FUNCTION_ARN]: [triageAnswers] },
+      recordingBus(),
+      { maxRunningExecutions: 1 },
+    );
+    const [interrupted, waited] = ['TCK-20', 'TCK-21'].map(before.start);
+    await before.engine.close();
+
+    const lambdas = scriptedLambdas({ [DEDUPE_FUNCTION_ARN]: [dedupeFinds(0.3)], [TRIAGE_FUNCTION_ARN]: [triageAnswers] });
+    const after = new LocalStepFunctions({ dataDir, lambdaInvoker: lambdas.invoke, putEvents: recordingBus().putEvents });
+    opened.push(after);
+    // It waits until told that its tasks can run.
+    expect(lambdas.calls).toHaveLength(0);
+    after.resume();
+
+    expect((await after.waitForExecution(waited!)).status).toBe('SUCCEEDED');
+    expect(after.describeExecution(interrupted!)).toMatchObject({ status: 'FAILED', cause: 'local runtime restarted' });
+    expect(lambdas.callsTo(DEDUPE_FUNCTION_ARN)).toHaveLength(1);
   });
 });

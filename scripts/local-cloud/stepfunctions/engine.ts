@@ -11,7 +11,7 @@ import { assertExecutionArn, assertStateMachineArn, assertValidName, executionAr
 import { compileDefinition, type CompiledDefinition } from './definition';
 import { StepFunctionsError } from './errors';
 import { statusOf, terminalEvent, type ExecutionRecord, type StateMachineRecord } from './execution-record';
-import { HistoryTranslator, type NewHistoryEvent } from './history';
+import { executionStartedEvent, HistoryTranslator, type NewHistoryEvent } from './history';
 import type { JsonValue } from './library-types';
 import { paginate, type PageRequest } from './paging';
 import { LocalStepFunctionsStore } from './store';
@@ -29,6 +29,12 @@ export interface LocalStepFunctionsOptions extends TaskPorts {
    * as AWS forgets them after 90 days, and dropped from the journal when it starts. Default 10,000.
    */
   keepExecutions?: number;
+  /**
+   * How many executions run at once; later ones wait their turn, in start order, holding only their input
+   * (status RUNNING, no history yet). A burst of thousands then costs little memory and finishes in the
+   * order it came, and the ones still waiting when the process stops run when it starts again. Default 100.
+   */
+  maxRunningExecutions?: number;
   /** For the ARNs it mints. Defaults: us-east-1, 000000000000. */
   region?: string;
   accountId?: string;
@@ -51,6 +57,8 @@ interface ActiveRun {
 interface ExecutionEntry {
   record: ExecutionRecord;
   active?: ActiveRun;
+  /** Set while it waits for a free slot. */
+  waiting?: { stateMachine: StateMachineEntry; started: Promise<void>; start: () => void };
 }
 
 // The API takes the definition as JSON text; the local runner passes the object read from serverless.yml.
@@ -58,6 +66,7 @@ const definitionText = (definition: string | object): string => (typeof definiti
 
 const RESTART_FAILURE = { error: 'States.Runtime', cause: 'local runtime restarted' };
 const KEEP_EXECUTIONS = 10_000;
+const MAX_RUNNING_EXECUTIONS = 100;
 
 /**
  * AWS Step Functions (Standard, JSONPath) run locally by aws-local-stepfunctions: Lambda tasks go through
@@ -73,6 +82,10 @@ export class LocalStepFunctions {
   /** In start order (Map order), which retention relies on. */
   private readonly executions = new Map<string, ExecutionEntry>();
   private readonly keepExecutions: number;
+  private readonly maxRunningExecutions: number;
+  /** Executions waiting for a slot, in start order. */
+  private readonly waiting: ExecutionEntry[] = [];
+  private running = 0;
   private closed = false;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
@@ -83,12 +96,16 @@ export class LocalStepFunctions {
       this.stateMachines.set(record.stateMachineArn, { record, compiled: this.compile(record.definition) });
     }
     this.keepExecutions = options.keepExecutions ?? KEEP_EXECUTIONS;
+    this.maxRunningExecutions = options.maxRunningExecutions ?? MAX_RUNNING_EXECUTIONS;
     const executions = this.store.loadExecutions().sort((a, b) => a.startDate.getTime() - b.startDate.getTime());
     for (const record of executions) {
-      this.executions.set(record.executionArn, { record });
-      if (statusOf(record) === 'RUNNING') {
-        this.append(record, { type: 'ExecutionFailed', timestamp: new Date(), executionFailedEventDetails: RESTART_FAILURE });
-      }
+      const entry: ExecutionEntry = { record };
+      this.executions.set(record.executionArn, entry);
+      if (statusOf(record) !== 'RUNNING') continue;
+      // One that never ran has done nothing a run could repeat: it waits its turn again (see resume()).
+      const stateMachine = record.events.length === 0 ? this.stateMachines.get(record.stateMachineArn) : undefined;
+      if (stateMachine) this.enqueue(entry, stateMachine);
+      else this.append(record, { type: 'ExecutionFailed', timestamp: new Date(), executionFailedEventDetails: RESTART_FAILURE });
     }
     if (this.forgetOldExecutions() > 0) this.store.rewriteExecutions([...this.executions.values()].map(({ record }) => record));
   }
@@ -159,9 +176,8 @@ export class LocalStepFunctions {
     const name = request.name ?? randomUUID();
     assertValidName(name);
     const input = request.input ?? '{}';
-    let parsedInput: JsonValue;
     try {
-      parsedInput = JSON.parse(input) as JsonValue;
+      JSON.parse(input);
     } catch (error) {
       throw new StepFunctionsError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${(error as Error).message}'`);
     }
@@ -188,8 +204,36 @@ export class LocalStepFunctions {
     this.executions.set(arn, entry);
     // In memory now; the journal keeps them until the next start rewrites it.
     if (this.executions.size > this.keepExecutions) this.forgetOldExecutions();
-    entry.active = this.run(entry, stateMachine, parsedInput);
+    this.enqueue(entry, stateMachine);
+    this.resume();
     return { executionArn: arn, startDate: record.startDate };
+  }
+
+  /**
+   * Runs waiting executions while there are free slots. Executions that were waiting when the engine last
+   * stopped wait until this is first called (or the next start): call it once the task ports can answer.
+   */
+  resume(): void {
+    while (!this.closed && this.running < this.maxRunningExecutions) {
+      const entry = this.waiting.shift();
+      if (!entry) return;
+      const { stateMachine, start } = entry.waiting!;
+      entry.waiting = undefined;
+      this.running++;
+      entry.active = this.run(entry, stateMachine, JSON.parse(entry.record.input) as JsonValue);
+      void entry.active.done.finally(() => {
+        this.running--;
+        this.resume();
+      });
+      start();
+    }
+  }
+
+  private enqueue(entry: ExecutionEntry, stateMachine: StateMachineEntry): void {
+    let start!: () => void;
+    const started = new Promise<void>((resolve) => (start = resolve));
+    entry.waiting = { stateMachine, started, start };
+    this.waiting.push(entry);
   }
 
   describeExecution(arn: string): DescribeExecutionOutput {
@@ -250,6 +294,16 @@ export class LocalStepFunctions {
   /** Aborts a running execution (its in-flight task still finishes, as in AWS); a finished one is left as it is. */
   async stopExecution(arn: string, details: { error?: string; cause?: string } = {}): Promise<{ stopDate: Date }> {
     const entry = this.executionEntry(arn);
+    if (entry.waiting) {
+      const { stateMachine, start } = entry.waiting;
+      this.waiting.splice(this.waiting.indexOf(entry), 1);
+      entry.waiting = undefined;
+      const stopDate = new Date();
+      this.append(entry.record, executionStartedEvent(stopDate, entry.record.input, stateMachine.record.roleArn));
+      this.append(entry.record, { type: 'ExecutionAborted', timestamp: stopDate, executionAbortedEventDetails: details });
+      start();
+      return { stopDate };
+    }
     const active = entry.active;
     if (active) {
       active.translator.stopDetails = details;
@@ -262,11 +316,16 @@ export class LocalStepFunctions {
 
   /** Resolves once the execution has finished (not an AWS API: for the local runner and tests). */
   async waitForExecution(arn: string): Promise<DescribeExecutionOutput> {
-    await this.executionEntry(arn).active?.done;
+    const entry = this.executionEntry(arn);
+    await entry.waiting?.started;
+    await entry.active?.done;
     return this.describeExecution(arn);
   }
 
-  /** Abandons running executions without recording an end: on the next start they count as interrupted. */
+  /**
+   * Abandons running executions without recording an end: on the next start they count as interrupted.
+   * Waiting ones are left as they are: they run on the next start.
+   */
   async close(): Promise<void> {
     this.closed = true;
     const runs = [...this.executions.values()].flatMap(({ active }) => (active ? [active] : []));
@@ -276,6 +335,8 @@ export class LocalStepFunctions {
       run.abort();
     }
     await Promise.all(runs.map((run) => run.done));
+    // Whoever waits on a waiting one is let go; the execution itself stays waiting, in the journal.
+    for (const { waiting } of this.waiting) waiting!.start();
     this.store.close();
   }
 
@@ -285,7 +346,6 @@ export class LocalStepFunctions {
     const translator = new HistoryTranslator({
       tasks: compiled.tasks,
       region: this.scope.region,
-      roleArn: machine.roleArn,
       emit: (event) => {
         if (!active.detached) this.append(record, event);
       },
@@ -299,6 +359,7 @@ export class LocalStepFunctions {
       isStopped: () => active.stopped || statusOf(record) !== 'RUNNING',
       startAttempt: (stateName, attemptInput) => translator.startAttempt(stateName, attemptInput),
     });
+    this.append(record, executionStartedEvent(new Date(), record.input, machine.roleArn));
     const execution = compiled.machine.run(input, {
       overrides: { taskResourceLocalHandlers: handlers },
       noThrowOnAbort: true,

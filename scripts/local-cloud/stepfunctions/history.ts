@@ -12,7 +12,6 @@ export type NewHistoryEvent = Omit<HistoryEvent, 'id' | 'previousEventId' | 'typ
 export interface HistoryTranslatorOptions {
   tasks: ReadonlyMap<string, TaskInfo>;
   region: string;
-  roleArn: string;
   emit: (event: NewHistoryEvent) => void;
 }
 
@@ -40,6 +39,13 @@ const EXITED: Record<StateType, HistoryEventType | undefined> = {
 
 const INCLUDED = { truncated: false };
 const json = (value: JsonValue | undefined): string => JSON.stringify(value ?? null);
+
+/** The first event of every history; the engine writes it as a run begins (see `translate`). */
+export const executionStartedEvent = (timestamp: Date, input: string, roleArn: string): NewHistoryEvent => ({
+  type: 'ExecutionStarted',
+  timestamp,
+  executionStartedEventDetails: { input, inputDetails: INCLUDED, roleArn },
+});
 const text = (cause: unknown): string => (typeof cause === 'string' ? cause : JSON.stringify(cause));
 
 /**
@@ -65,15 +71,12 @@ export class HistoryTranslator {
   }
 
   translate(event: ExecutionEventLog): void {
-    const { emit, roleArn } = this.options;
+    const { emit } = this.options;
     const timestamp = new Date(event.timestamp);
     switch (event.type) {
       case 'ExecutionStarted':
-        emit({
-          type: 'ExecutionStarted',
-          timestamp,
-          executionStartedEventDetails: { input: json(event.input), inputDetails: INCLUDED, roleArn },
-        });
+        // The engine writes it as the run begins, before the library calls the first task: a restart
+        // must know an execution had started even if it stopped before this event came through.
         return;
       case 'ExecutionSucceeded':
         emit({

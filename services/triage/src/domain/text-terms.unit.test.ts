@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { extractTerms, reporterText } from './text-terms';
+
+describe('reporterText', () => {
+  it('drops the instructions an issue template leaves in HTML comments', () => {
+    const body = '<!-- Please search existing issues. -->\nThe editor freezes.\n<!-- Describe\nthe steps. -->\nOpen a file.';
+    expect(reporterText(body).replace(/\s+/g, ' ').trim()).toBe('The editor freezes. Open a file.');
+  });
+
+  it('drops an unclosed comment to the end, and leaves text without comments alone', () => {
+    expect(reporterText('Crash on start <!-- Describe the bug')).toBe('Crash on start  ');
+    expect(reporterText('a < b and c > d')).toBe('a < b and c > d');
+  });
+});
+
+describe('extractTerms', () => {
+  it('counts the same words for a ticket with or without its template comments', () => {
+    const plain = extractTerms({ title: 'Freeze', description: 'The editor freezes.' });
+    const templated = extractTerms({ title: 'Freeze', description: '<!-- Please search existing issues. -->The editor freezes.' });
+    const words = (terms: typeof plain) => [...terms.keys].filter((key) => key < 3 * 2 ** 32).sort();
+    expect(words(templated)).toEqual(words(plain));
+  });
+});

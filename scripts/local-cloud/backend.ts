@@ -28,6 +28,9 @@ import { StopStack } from './stop-stack';
 export { ACCOUNT_ID, REGION };
 type Logger = Pick<Console, 'debug' | 'info' | 'warn' | 'error'>;
 
+/** How long a shutdown waits for running executions to finish; any still running then count as interrupted. */
+const EXECUTIONS_GRACE_MS = 10_000;
+
 export interface BackendOptions {
   dataDir: string;
   /** Directories with a serverless.yml, platform first. */
@@ -168,6 +171,13 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     invoke = createLambdaInvoker(functions);
     // Executions still waiting for a slot when the last run stopped can run now that their tasks can.
     stepFunctions.resume();
+    // Runs after the triggers stop and before the functions go (stops run in reverse): what the bus still
+    // holds for Step Functions is recorded to run on the next start, and the running executions may finish.
+    stops.push(async () => {
+      const settled = stepFunctions.pause(EXECUTIONS_GRACE_MS);
+      await emulators.drainBus();
+      await settled;
+    });
 
     const triggers = startTriggers(functions.values(), { client: sqsClient, queueUrls, logger });
     stops.push(() => triggers.stop());

@@ -45,6 +45,8 @@ export interface Emulators {
   /** Queue URL by queue ARN. */
   queueUrls: Map<string, string>;
   bus: LocalEventBus;
+  /** Resolves once every delivery the bus had started has succeeded or been given up. */
+  drainBus(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function startEmulators(options: EmulatorsOptions): Promise<Emulato
       endpoints: { sqs: sqs.endpoint, dynamodb: dynamodb.endpoint, eventbridge: eventBridge.endpoint },
       queueUrls,
       bus,
+      drainBus: () => bus.drain(),
       stop: () => stops.stopAll(),
     };
   } catch (error) {

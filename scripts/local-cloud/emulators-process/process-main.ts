@@ -30,6 +30,10 @@ const stop = () =>
 
 process.on('message', (message: ToEmulators) => {
   if (message === 'stop') return void stop();
+  if (message.kind === 'drain') {
+    const { id } = message;
+    return void emulators?.bus.drain().then(() => send({ kind: 'drained', id }));
+  }
   const delivery = pending.get(message.id);
   pending.delete(message.id);
   if (message.error === undefined) delivery?.resolve();

@@ -22,16 +22,17 @@ describe('the emulators in a process of their own', () => {
   let emulators: EmulatorsProcess;
   const delivered: { target: RuleTargetSpec; events: string[] }[] = [];
   let failNext = 0;
+  let holdDeliveries: Promise<void> | undefined;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'emulators-process-'));
     emulators = await startEmulatorsProcess(
       { dataDir, serviceDirs: defaultServiceDirs(root), stage: 'local' },
       {
-        deliver: (target, events) => {
-          if (failNext-- > 0) return Promise.reject(new Error('Step Functions is busy'));
+        deliver: async (target, events) => {
+          await holdDeliveries;
+          if (failNext-- > 0) throw new Error('Step Functions is busy');
           delivered.push({ target, events });
-          return Promise.resolve();
         },
         logger,
         onUnexpectedExit: (error) => logged.push(error.message),
@@ -69,5 +70,26 @@ describe('the emulators in a process of their own', () => {
     const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dedupeQueue, WaitTimeSeconds: 2 }));
     expect(Messages.map((message) => (JSON.parse(message.Body!) as { detail: { id: string } }).detail.id)).toEqual([event.id]);
     expect(logged).toEqual([]);
+  });
+
+  it('drains on request: answers once every delivery it had started has been made', async () => {
+    let release!: () => void;
+    holdDeliveries = new Promise((resolve) => (release = resolve));
+    const event = { ...created, id: '0193886a-0001-7000-8000-0000000000e2' };
+    await createEventPublisher({
+      client: new EventBridgeClient({ endpoint: emulators.endpoints.eventbridge, region: 'us-east-1' }),
+      eventBusName: 'cogdesk-local',
+      validate: validateEvent,
+    }).publish([event]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    let drained = false;
+    const drain = emulators.drainBus().then(() => (drained = true));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(drained).toBe(false);
+    holdDeliveries = undefined;
+    release();
+    await drain;
+    expect(delivered.some(({ events }) => events.some((text) => text.includes(event.id)))).toBe(true);
   });
 });

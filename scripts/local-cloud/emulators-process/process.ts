@@ -18,6 +18,8 @@ export interface EmulatorsProcess {
   wiring: LocalWiring;
   endpoints: EmulatorEndpoints;
   queueUrls: Map<string, string>;
+  /** Resolves once every delivery the bus had started has succeeded or been given up. */
+  drainBus(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -38,8 +40,11 @@ export async function startEmulatorsProcess(
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const reply = (message: ToEmulators) => child.connected && child.send(message);
+  const drains = new Map<number, () => void>();
+  let nextDrain = 1;
   child.on('message', (message: FromEmulators) => {
     if (message.kind === 'log') options.logger[message.level](message.message);
+    if (message.kind === 'drained') drains.get(message.id)?.();
     if (message.kind !== 'deliver') return;
     options.deliver(message.target, message.events).then(
       () => reply({ kind: 'delivered', id: message.id }),
@@ -53,5 +58,18 @@ export async function startEmulatorsProcess(
       options.onUnexpectedExit(error);
     },
   });
-  return { wiring: started.wiring, endpoints: started.endpoints, queueUrls: new Map(started.queueUrls), stop };
+  const drainBus = () =>
+    new Promise<void>((resolve) => {
+      const id = nextDrain++;
+      const done = () => {
+        drains.delete(id);
+        child.off('exit', done);
+        resolve();
+      };
+      drains.set(id, done);
+      // A child that is gone has nothing left to deliver.
+      child.once('exit', done);
+      if (!reply({ kind: 'drain', id })) done();
+    });
+  return { wiring: started.wiring, endpoints: started.endpoints, queueUrls: new Map(started.queueUrls), drainBus, stop };
 }

@@ -15,6 +15,8 @@ export type FromEmulators =
   | { kind: 'deliver'; id: number; target: RuleTargetSpec; events: string[] }
   | LogMessage
   | { kind: 'failed'; message: string }
+  /** Answers `drain`: every delivery the bus had started has succeeded or been given up. */
+  | { kind: 'drained'; id: number }
   | { kind: 'stopped' };
 
-export type ToEmulators = 'stop' | { kind: 'delivered'; id: number; error?: string };
+export type ToEmulators = 'stop' | { kind: 'delivered'; id: number; error?: string } | { kind: 'drain'; id: number };

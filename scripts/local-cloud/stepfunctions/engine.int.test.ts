@@ -447,6 +447,40 @@ describe('LocalStepFunctions under a burst', () => {
     expect(history(arns[3]!)[0]).toMatchObject({ type: 'ExecutionStarted', id: 1 });
   });
 
+  it('pauses for a shutdown: lets the running finish, records new starts to run on the next start', async () => {
+    const hold = held();
+    const before = setUp(
+      { [DEDUPE_FUNCTION_ARN]: [async () => hold.wait().then(dedupeFinds(0.3))], [TRIAGE_FUNCTION_ARN]: [triageAnswers] },
+      recordingBus(),
+    );
+    const running = before.start('TCK-30');
+    const paused = before.engine.pause(5_000);
+    const startedWhilePaused = before.start('TCK-31');
+    hold.open();
+    await paused;
+
+    expect(before.engine.describeExecution(running).status).toBe('SUCCEEDED');
+    expect(before.engine.describeExecution(startedWhilePaused).status).toBe('RUNNING');
+    expect(before.history(startedWhilePaused)).toEqual([]);
+    expect(before.lambdas.callsTo(DEDUPE_FUNCTION_ARN)).toHaveLength(1);
+    await before.engine.close();
+
+    const after = new LocalStepFunctions({ dataDir, lambdaInvoker: scriptedLambdas({ [DEDUPE_FUNCTION_ARN]: [dedupeFinds(0.3)], [TRIAGE_FUNCTION_ARN]: [triageAnswers] }).invoke, putEvents: recordingBus().putEvents });
+    opened.push(after);
+    after.resume();
+    expect((await after.waitForExecution(startedWhilePaused)).status).toBe('SUCCEEDED');
+  });
+
+  it('gives up waiting on running executions after the timeout it was given', async () => {
+    const hold = held();
+    const { engine, start } = setUp({ [DEDUPE_FUNCTION_ARN]: [async () => hold.wait().then(dedupeFinds(0.3))], [TRIAGE_FUNCTION_ARN]: [triageAnswers] });
+    const stuck = start('TCK-32');
+    const began = Date.now();
+    await engine.pause(100);
+    expect(Date.now() - began).toBeLessThan(2_000);
+    expect(engine.describeExecution(stuck).status).toBe('RUNNING');
+  });
+
   it('stops a waiting execution before any task runs: ABORTED, its history started and aborted', async () => {
     const hold = held();
     const { engine, lambdas, start, history } = setUp(

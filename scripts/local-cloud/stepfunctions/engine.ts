@@ -86,6 +86,8 @@ export class LocalStepFunctions {
   /** Executions waiting for a slot, in start order. */
   private readonly waiting: ExecutionEntry[] = [];
   private running = 0;
+  /** Set while shutting down: new executions are recorded and wait (they run on the next start). */
+  private paused = false;
   private closed = false;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
@@ -205,16 +207,35 @@ export class LocalStepFunctions {
     // In memory now; the journal keeps them until the next start rewrites it.
     if (this.executions.size > this.keepExecutions) this.forgetOldExecutions();
     this.enqueue(entry, stateMachine);
-    this.resume();
+    this.launchWaiting();
     return { executionArn: arn, startDate: record.startDate };
   }
 
   /**
-   * Runs waiting executions while there are free slots. Executions that were waiting when the engine last
-   * stopped wait until this is first called (or the next start): call it once the task ports can answer.
+   * Runs waiting executions while there are free slots, and lifts a `pause`. Executions that were waiting
+   * when the engine last stopped wait until this is first called (or the next start): call it once the
+   * task ports can answer.
    */
   resume(): void {
-    while (!this.closed && this.running < this.maxRunningExecutions) {
+    this.paused = false;
+    this.launchWaiting();
+  }
+
+  /**
+   * For a clean shutdown: no more executions begin to run (new ones are recorded and wait, and run on the
+   * next start), and this resolves once those running have finished, or after `timeoutMs`, whichever is
+   * first. The ones still running at `close()` count as interrupted on the next start.
+   */
+  async pause(timeoutMs: number): Promise<void> {
+    this.paused = true;
+    const runs = [...this.executions.values()].flatMap(({ active }) => (active ? [active.done] : []));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(runs), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
+  private launchWaiting(): void {
+    while (!this.closed && !this.paused && this.running < this.maxRunningExecutions) {
       const entry = this.waiting.shift();
       if (!entry) return;
       const { stateMachine, start } = entry.waiting!;
@@ -223,7 +244,7 @@ export class LocalStepFunctions {
       entry.active = this.run(entry, stateMachine, JSON.parse(entry.record.input) as JsonValue);
       void entry.active.done.finally(() => {
         this.running--;
-        this.resume();
+        this.launchWaiting();
       });
       start();
     }

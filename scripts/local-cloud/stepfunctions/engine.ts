@@ -70,9 +70,10 @@ const MAX_RUNNING_EXECUTIONS = 100;
 
 /**
  * AWS Step Functions (Standard, JSONPath) run locally by aws-local-stepfunctions: Lambda tasks go through
- * `lambdaInvoker`, `arn:aws:states:::events:putEvents` through `putEvents`. Executions that were RUNNING when
- * the process stopped are marked FAILED (States.Runtime, "local runtime restarted") when it starts again: they
- * are not re-run, because their tasks already had effects (published events) that a re-run would repeat.
+ * `lambdaInvoker`, `arn:aws:states:::events:putEvents` through `putEvents`. Executions that had begun to run
+ * when the process stopped are marked FAILED (States.Runtime, "local runtime restarted") when it starts again:
+ * they are not re-run, because their tasks may have had effects (published events) that a re-run would
+ * repeat. Those still waiting for a slot (`maxRunningExecutions`) had done nothing, and run after `resume()`.
  */
 export class LocalStepFunctions {
   private readonly scope: ArnScope;

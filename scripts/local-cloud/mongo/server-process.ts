@@ -53,7 +53,11 @@ function serverBundle(): Promise<string> {
 
 /** Like `startEmbeddedMongo`, with the server running in a child process that never outlives this one. */
 export async function startEmbeddedMongoProcess(options: EmbeddedMongoOptions): Promise<EmbeddedMongo> {
-  const child = fork(await serverBundle(), [JSON.stringify(options)], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // A young generation of 32 MB semi-spaces (V8's default is 16): each command's decoded request and reply
+  // die young instead of being promoted. Under a create burst at 5,000 tickets, GC fell from 12% to 10% of
+  // this process's CPU and creates rose about 13% (790 → 890 req/s), for about 60 MB more RSS (64 MB gave
+  // about 20% for 160 MB).
+  const child = fork(await serverBundle(), [JSON.stringify(options)], { execArgv: ['--max-semi-space-size=32'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const { started, stop } = await superviseChild<Started>(child, {
     name: 'embedded MongoDB',
     failure: serverError,

@@ -39,6 +39,13 @@ describe('the emulators in a process of their own', () => {
       },
     );
   });
+  const publish = (event: EventEnvelope) =>
+    createEventPublisher({
+      client: new EventBridgeClient({ endpoint: emulators.endpoints.eventbridge, region: 'us-east-1' }),
+      eventBusName: 'cogdesk-local',
+      validate: validateEvent,
+    }).publish([event]);
+
   afterAll(async () => {
     await emulators?.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -53,11 +60,7 @@ describe('the emulators in a process of their own', () => {
   it('accepts PutEvents, fills the queues, and hands Step Functions targets to the backend, retrying what it refused', async () => {
     failNext = 1;
     const event = { ...created, id: '0193886a-0001-7000-8000-0000000000e1' };
-    await createEventPublisher({
-      client: new EventBridgeClient({ endpoint: emulators.endpoints.eventbridge, region: 'us-east-1' }),
-      eventBusName: 'cogdesk-local',
-      validate: validateEvent,
-    }).publish([event]);
+    await publish(event);
 
     const deadline = Date.now() + 10_000;
     while (delivered.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -76,11 +79,7 @@ describe('the emulators in a process of their own', () => {
     let release!: () => void;
     holdDeliveries = new Promise((resolve) => (release = resolve));
     const event = { ...created, id: '0193886a-0001-7000-8000-0000000000e2' };
-    await createEventPublisher({
-      client: new EventBridgeClient({ endpoint: emulators.endpoints.eventbridge, region: 'us-east-1' }),
-      eventBusName: 'cogdesk-local',
-      validate: validateEvent,
-    }).publish([event]);
+    await publish(event);
     await new Promise((resolve) => setTimeout(resolve, 200));
 
     let drained = false;

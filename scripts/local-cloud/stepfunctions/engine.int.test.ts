@@ -71,6 +71,12 @@ function eventsOfState(events: HistoryEvent[], stateName: string): HistoryEvent[
   return events.slice(from, next < 0 ? undefined : next);
 }
 
+/** Scripted functions whose every FindDuplicates call waits for `hold` to open, then finds nothing close. */
+const heldUntilOpen = (hold: ReturnType<typeof gate>) => ({
+  [DEDUPE_FUNCTION_ARN]: [async () => hold.wait().then(dedupeFinds(0.3))],
+  [TRIAGE_FUNCTION_ARN]: [triageAnswers],
+});
+
 const detailOf = (entry: { Detail?: string } | undefined) => JSON.parse(entry?.Detail ?? 'null') as Record<string, unknown>;
 
 describe('LocalStepFunctions running the cognitive chain', () => {
@@ -427,11 +433,7 @@ describe('LocalStepFunctions executions', () => {
 describe('LocalStepFunctions under a burst', () => {
   it('runs at most maxRunningExecutions at once; the rest wait, RUNNING with no history, and run in start order', async () => {
     const hold = held();
-    const { engine, lambdas, start, history } = setUp(
-      { [DEDUPE_FUNCTION_ARN]: [async () => hold.wait().then(dedupeFinds(0.3))], [TRIAGE_FUNCTION_ARN]: [triageAnswers] },
-      recordingBus(),
-      { maxRunningExecutions: 2 },
-    );
+    const { engine, lambdas, start, history } = setUp(heldUntilOpen(hold), recordingBus(), { maxRunningExecutions: 2 });
     const arns = ['TCK-1', 'TCK-2', 'TCK-3', 'TCK-4'].map(start);
     await new Promise((resolve) => setTimeout(resolve, 50));
 
@@ -449,10 +451,7 @@ describe('LocalStepFunctions under a burst', () => {
 
   it('pauses for a shutdown: lets the running finish, records new starts to run on the next start', async () => {
     const hold = held();
-    const before = setUp(
-      { [DEDUPE_FUNCTION_ARN]: [async () => hold.wait().then(dedupeFinds(0.3))], [TRIAGE_FUNCTION_ARN]: [triageAnswers] },
-      recordingBus(),
-    );
+    const before = setUp(heldUntilOpen(hold));
     const running = before.start('TCK-30');
     const paused = before.engine.pause(5_000);
     const startedWhilePaused = before.start('TCK-31');
@@ -473,7 +472,7 @@ describe('LocalStepFunctions under a burst', () => {
 
   it('gives up waiting on running executions after the timeout it was given', async () => {
     const hold = held();
-    const { engine, start } = setUp({ [DEDUPE_FUNCTION_ARN]: [async () => hold.wait().then(dedupeFinds(0.3))], [TRIAGE_FUNCTION_ARN]: [triageAnswers] });
+    const { engine, start } = setUp(heldUntilOpen(hold));
     const stuck = start('TCK-32');
     const began = Date.now();
     await engine.pause(100);
@@ -483,11 +482,7 @@ describe('LocalStepFunctions under a burst', () => {
 
   it('stops a waiting execution before any task runs: ABORTED, its history started and aborted', async () => {
     const hold = held();
-    const { engine, lambdas, start, history } = setUp(
-      { [DEDUPE_FUNCTION_ARN]: [async () => hold.wait().then(dedupeFinds(0.3))], [TRIAGE_FUNCTION_ARN]: [triageAnswers] },
-      recordingBus(),
-      { maxRunningExecutions: 1 },
-    );
+    const { engine, lambdas, start, history } = setUp(heldUntilOpen(hold), recordingBus(), { maxRunningExecutions: 1 });
     const [first, waiting] = ['TCK-5', 'TCK-6'].map(start);
 
     await engine.stopExecution(waiting!, { error: 'Cogdesk.Cancelled', cause: 'ticket deleted' });
@@ -578,11 +573,7 @@ describe('LocalStepFunctions persistence', () => {
 
   it('runs after a restart the executions still waiting for a slot; the one it interrupted fails', async () => {
     const hold = held();
-    const before = setUp(
-      { [DEDUPE_FUNCTION_ARN]: [async () => hold.wait().then(dedupeFinds(0.3))], [TRIAGE_FUNCTION_ARN]: [triageAnswers] },
-      recordingBus(),
-      { maxRunningExecutions: 1 },
-    );
+    const before = setUp(heldUntilOpen(hold), recordingBus(), { maxRunningExecutions: 1 });
     const [interrupted, waited] = ['TCK-20', 'TCK-21'].map(before.start);
     await before.engine.close();
 

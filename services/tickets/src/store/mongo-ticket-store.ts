@@ -137,7 +137,7 @@ export class MongoTicketStore implements TicketStore {
       await this.tickets.insertMany(documents, { ordered: false });
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError)) throw error;
-      for (const writeError of ([] as WriteError[]).concat(error.writeErrors as WriteError | WriteError[])) {
+      for (const writeError of writeErrorsOf(error)) {
         inserted[writeError.index] = writeError.code === DUPLICATE_KEY ? false : new Error(`ticket ${documents[writeError.index]!._id} was not stored: ${writeError.errmsg ?? 'write error'}`);
       }
     }
@@ -286,7 +286,7 @@ export class MongoTicketStore implements TicketStore {
       await this.events.insertMany(documents, { ordered: false });
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError)) throw error;
-      const failed = ([] as WriteError[]).concat(error.writeErrors as WriteError | WriteError[]).find((writeError) => writeError.code !== DUPLICATE_KEY);
+      const failed = writeErrorsOf(error).find((writeError) => writeError.code !== DUPLICATE_KEY);
       if (failed) throw new Error(`event ${documents[failed.index]!._id} was not moved to the audit trail: ${failed.errmsg ?? 'write error'}`);
     }
   }
@@ -311,3 +311,6 @@ const pullFrom = (events: readonly TicketEvent[]) => ({ $pull: { outbox: { id: {
 const clearMarkerIfEmpty = (ticketId: string): AnyBulkWriteOperation<TicketDocument> => ({
   updateOne: { filter: { _id: ticketId, outbox: { $size: 0 }, outboxSince: { $exists: true } }, update: { $unset: { outboxSince: '' } } },
 });
+
+/** The driver gives one WriteError or a list, depending on how many statements failed. */
+const writeErrorsOf = (error: MongoBulkWriteError): WriteError[] => ([] as WriteError[]).concat(error.writeErrors as WriteError | WriteError[]);

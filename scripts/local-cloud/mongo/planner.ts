@@ -196,6 +196,18 @@ export function filterConstraints(filter: Doc, into = new Map<string, Interval[]
   return into;
 }
 
+/** Fields the filter requires to exist (`{ field: { $exists: true } }`), at its top level and in `$and` clauses. */
+function requiredFields(filter: Doc, into = new Set<string>()): Set<string> {
+  for (const [key, value] of Object.entries(filter)) {
+    if (key === '$and' && Array.isArray(value)) {
+      for (const clause of value as unknown[]) if (isPlainObject(clause)) requiredFields(clause, into);
+    } else if (isPlainObject(value) && value.$exists === true) {
+      into.add(key);
+    }
+  }
+  return into;
+}
+
 function boundsFor(index: IndexDescriptor, constraints: Map<string, Interval[][]>): Interval[][] {
   return index.fields.map(({ path }, i) => {
     const fieldConstraints = constraints.get(path);
@@ -266,10 +278,17 @@ function isEqualityCondition(condition: unknown): boolean {
   );
 }
 
-/** Point bounds are exactly the filter when every condition is an equality on an indexed field. */
+/**
+ * Point bounds are exactly the filter when every condition is an equality on an indexed field, and a
+ * sparse index over one field is exactly `{ field: { $exists: true } }`.
+ */
 function boundsAreExact(index: IndexDescriptor, filter: Doc): boolean {
   const paths = new Set(index.fields.filter((_, i) => !index.multikeyFields[i]).map((field) => field.path));
-  return Object.entries(filter).every(([path, condition]) => paths.has(path) && isEqualityCondition(condition));
+  const sparseField = index.sparse && index.fields.length === 1 ? index.fields[0]!.path : undefined;
+  return Object.entries(filter).every(
+    ([path, condition]) =>
+      paths.has(path) && (isEqualityCondition(condition) || (path === sparseField && isPlainObject(condition) && Object.keys(condition).length === 1 && condition.$exists === true)),
+  );
 }
 
 function indexPlan(index: IndexDescriptor, bounds: Interval[][], request: PlanRequest): IndexScanPlan {
@@ -318,15 +337,19 @@ export function choosePlan(request: PlanRequest, indexes: readonly IndexDescript
     if (hinted === 'collscan') return { kind: 'collscan' };
     return indexPlan(hinted, boundsFor(hinted, constraints), request);
   }
+  const required = requiredFields(request.filter);
   let best: { plan: IndexScanPlan; score: number[] } | undefined;
   for (const index of indexes) {
     const bounds = boundsFor(index, constraints);
-    if (index.sparse && !bounds.some((intervals) => !isFull(intervals) && !admitsNull(intervals))) continue;
+    // A sparse index holds every document with one of its fields, so it answers `$exists: true` on any
+    // of them: whole, the documents the filter wants and no others (as mongod uses it, bounds unchanged).
+    const sparseSelects = index.sparse && index.fields.some((field) => required.has(field.path));
+    if (index.sparse && !sparseSelects && !bounds.some((intervals) => !isFull(intervals) && !admitsNull(intervals))) continue;
     if (index.partialFilterExpression && !impliesPartialFilter(index.partialFilterExpression, constraints)) continue;
     const plan = indexPlan(index, bounds, request);
     let pointPrefix = 0;
     while (pointPrefix < bounds.length && allPoints(bounds[pointPrefix]!)) pointPrefix++;
-    const constrainedPrefix = pointPrefix + (pointPrefix < bounds.length && !isFull(bounds[pointPrefix]!) ? 1 : 0);
+    const constrainedPrefix = Math.max(pointPrefix + (pointPrefix < bounds.length && !isFull(bounds[pointPrefix]!) ? 1 : 0), Number(sparseSelects));
     const yieldsSort = request.sort.length > 0 && plan.sortProvided;
     if (constrainedPrefix === 0 && !yieldsSort) continue;
     const singleRecord = index.unique && pointPrefix === bounds.length && bounds.every((intervals) => intervals.length <= 1);

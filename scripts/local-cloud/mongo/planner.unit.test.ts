@@ -95,6 +95,16 @@ describe('choosePlan', () => {
     expect(indexPlan(choosePlan({ filter: { assignee: 'ana' }, sort: [] }, [sparse])).index.name).toBe('assignee_1');
   });
 
+  it('answers $exists: true from a sparse index on that field, sorted or not, as mongod does', () => {
+    const pending = index('outbox_pending', { outboxSince: 1 }, { sparse: true });
+    const exists = { outboxSince: { $exists: true } };
+
+    expect(indexPlan(choosePlan({ filter: exists, sort: [] }, [ID, pending])).index.name).toBe('outbox_pending');
+    expect(indexPlan(choosePlan({ filter: { $and: [exists] }, sort: [{ path: 'outboxSince', direction: 1 }] }, [ID, pending])).sortProvided).toBe(true);
+    expect(choosePlan({ filter: { other: { $exists: true } }, sort: [] }, [ID, pending])).toEqual({ kind: 'collscan' });
+    expect(choosePlan({ filter: { outboxSince: { $exists: false } }, sort: [] }, [ID, pending])).toEqual({ kind: 'collscan' });
+  });
+
   it('uses a partial index only when the filter implies its filter expression', () => {
     const partial = index('open_createdAt', { createdAt: 1 }, { partialFilterExpression: { status: 'open' } });
 

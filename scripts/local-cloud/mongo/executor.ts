@@ -29,6 +29,11 @@ export interface QueryExecution {
   readonly stats: ExecutionStats;
   /** Lazily produced results: only what is pulled is examined, so limits stop the scan early. */
   readonly docs: Generator<Doc, void, undefined>;
+  /**
+   * How many documents the query yields (instead of `docs`). When the index bounds are the whole filter
+   * it counts index keys without reading a document, as mongod's COUNT_SCAN does.
+   */
+  count(): number;
 }
 
 /** Beyond this many key ranges (a product of many $in lists) later fields are checked per key instead. */
@@ -54,7 +59,18 @@ export function executeQuery(collection: Collection | undefined, spec: QuerySpec
   let docs = collection ? fetchMatching(collection, plan, matches, stats) : emptyDocs();
   const blockingSort = spec.sort.length > 0 && !(plan.kind === 'ixscan' && plan.sortProvided);
   if (blockingSort) docs = sortInMemory(docs, spec.sort, spec.limit ? spec.skip + spec.limit : 0);
-  return { plan, blockingSort, stats, docs: skipAndLimit(docs, spec.skip, spec.limit) };
+  const results = skipAndLimit(docs, spec.skip, spec.limit);
+  const count = (): number => {
+    let n = 0;
+    if (collection && plan.kind === 'ixscan' && plan.exact && !plan.index.multikeyFields.includes(true)) {
+      for (const _entry of indexScan(collection.indexes.get(plan.index.name)!, plan, stats)) n++;
+      n = Math.max(0, n - spec.skip);
+      return spec.limit ? Math.min(n, spec.limit) : n;
+    }
+    for (const _doc of results) n++;
+    return n;
+  };
+  return { plan, blockingSort, stats, docs: results, count };
 }
 
 function* emptyDocs(): Generator<Doc, void, undefined> {}
@@ -78,10 +94,10 @@ function* fetchMatching(
   const seen = plan.index.multikeyFields.includes(true) ? new Set<number>() : undefined;
   for (const entry of indexScan(index, plan, stats)) {
     if (seen) {
-      if (seen.has(entry.rid)) continue;
-      seen.add(entry.rid);
+      if (seen.has(index.ridOf(entry))) continue;
+      seen.add(index.ridOf(entry));
     }
-    const doc = collection.docs.get(entry.rid);
+    const doc = collection.docs.get(index.ridOf(entry));
     if (!doc) continue;
     stats.docsExamined++;
     if (!matches || matches(doc)) yield doc;
@@ -161,22 +177,22 @@ function* walkRanges(
 ): Generator<IndexEntry, void, undefined> {
   const ordered = direction === 1 ? ranges : [...ranges].reverse();
   for (const range of ordered) {
-    const from = direction === 1 ? { key: range.start, rid: -Infinity } : { key: range.end, rid: Infinity };
+    const from = index.seekKey(direction === 1 ? range.start : range.end, direction);
     const stop = direction === 1 ? range.end : range.start;
     for (const entry of index.scan(from, direction)) {
-      if (index.compareKeys(entry.key, stop) * direction > 0) break;
+      if (index.compareKeys(entry, stop) * direction > 0) break;
       stats.keysExamined++;
-      if (inBounds(entry.key)) yield entry;
+      if (inBounds(entry)) yield entry;
     }
   }
 }
 
 function compareKeySuffix(index: Index, a: IndexEntry, b: IndexEntry, from: number): number {
   for (let i = from; i < index.fields.length; i++) {
-    const order = compareValues(a.key[i], b.key[i]);
+    const order = compareValues(a[i], b[i]);
     if (order !== 0) return order * index.fields[i]!.direction;
   }
-  return a.rid - b.rid;
+  return index.ridOf(a) - index.ridOf(b);
 }
 
 /** Merges ordered walks into one ordered walk (a few $in values: a linear pick is enough). */

@@ -24,6 +24,23 @@ function run(collection: Collection, spec: Partial<QuerySpec>) {
 const ids = (docs: Doc[]): unknown[] => docs.map((doc) => doc._id);
 
 describe('executeQuery', () => {
+  it('counts from the index keys alone when its bounds are the whole filter, and from the documents otherwise', () => {
+    const collection = tickets();
+    const openLive = Array.from({ length: 3_000 }, (_, i) => i).filter((i) => i % 3 === 0 && i % 4 !== 0).length;
+
+    const query = (spec: Partial<QuerySpec>) => executeQuery(collection, { filter: {}, sort: [], skip: 0, limit: 0, ...spec });
+    const exact = query({ filter: { status: 'open', deleted: false } });
+    expect(exact.count()).toBe(openLive);
+    expect(exact.stats).toEqual({ keysExamined: openLive, docsExamined: 0 });
+
+    const paged = query({ filter: { status: 'open', deleted: false }, skip: 10, limit: 5 });
+    expect(paged.count()).toBe(5);
+
+    const filtered = query({ filter: { status: 'open', deleted: false, 'tags.0': 't0' } });
+    expect(filtered.count()).toBe(Array.from({ length: 3_000 }, (_, i) => i).filter((i) => i % 3 === 0 && i % 4 !== 0 && i % 5 === 0).length);
+    expect(filtered.stats.docsExamined).toBe(openLive);
+  });
+
   it('reads a filtered, sorted page from the index, examining only that page', () => {
     const collection = tickets();
 

@@ -241,6 +241,24 @@ describe.each(targets)('store contract: $name', (target) => {
     expect((await tickets.distinct('priority')).sort()).toEqual(['high', 'low']);
   });
 
+  it('counts through an index, with skip and limit, and finds fields that exist through a sparse index', async () => {
+    const tickets = db.collection('counted');
+    await tickets.createIndex({ status: 1, createdAt: -1 });
+    await tickets.createIndex({ pendingSince: 1 }, { sparse: true });
+    await tickets.insertMany(
+      Array.from({ length: 30 }, (_, n) => ({ status: n % 3 === 0 ? 'open' : 'closed', createdAt: n, ...(n % 5 === 0 ? { pendingSince: n === 0 ? null : n } : {}) })),
+    );
+
+    expect(await tickets.countDocuments({ status: 'open' })).toBe(10);
+    expect(await tickets.countDocuments({ status: 'open' }, { skip: 4, limit: 3 })).toBe(3);
+    expect(await tickets.countDocuments({ status: 'open' }, { skip: 8 })).toBe(2);
+    expect(await tickets.countDocuments({ status: 'gone' })).toBe(0);
+    // A field present with null exists; a missing one does not.
+    expect(await tickets.countDocuments({ pendingSince: { $exists: true } })).toBe(6);
+    const oldest = await tickets.find({ pendingSince: { $exists: true } }).sort({ pendingSince: 1 }).limit(2).toArray();
+    expect(oldest.map((doc) => doc.createdAt as number)).toEqual([0, 5]);
+  });
+
   it('creates indexes idempotently, lists and drops them', async () => {
     const tickets = db.collection('indexes');
 

@@ -51,11 +51,32 @@ export function startPipeline(pipeline: Doc[], ctx: CommandContext, collection: 
   return { execution, rest: pipeline.slice(next) };
 }
 
-/** Runs the whole pipeline; results stream straight from the query when nothing is left for mingo. */
+/**
+ * Runs the whole pipeline; results stream straight from the query when nothing is left for mingo, and
+ * a count (the driver's `countDocuments`) is the query's count.
+ */
 export function pipelineResults(started: StartedPipeline, ctx: CommandContext): Iterator<Doc> {
   if (started.rest.length === 0) return started.execution.docs;
+  const counted = countStage(started.rest);
+  if (counted) {
+    const n = started.execution.count();
+    return (n > 0 ? [{ _id: counted.id, [counted.field]: n }] : [])[Symbol.iterator]();
+  }
   const resolve = (name: string): Doc[] => [...(ctx.catalog.collection(ctx.db, name)?.docs.values() ?? [])];
   return runPipeline([...started.execution.docs], started.rest, resolve)[Symbol.iterator]();
+}
+
+/** `[{ $group: { _id: <constant>, <field>: { $sum: 1 } } }]`: the one group of every document, counted. */
+function countStage(rest: readonly Doc[]): { id: unknown; field: string } | undefined {
+  const group = rest.length === 1 ? rest[0]!.$group : undefined;
+  if (!isPlainObject(group) || Object.keys(rest[0]!).length !== 1) return undefined;
+  const entries = Object.entries(group);
+  if (entries.length !== 2 || entries[0]![0] !== '_id') return undefined;
+  const id = entries[0]![1];
+  const [field, accumulator] = entries[1]!;
+  const constantId = id === null || typeof id === 'number' || typeof id === 'boolean' || (typeof id === 'string' && !id.startsWith('$'));
+  const sumsOne = isPlainObject(accumulator) && Object.keys(accumulator).length === 1 && accumulator.$sum === 1;
+  return constantId && sumsOne ? { id, field } : undefined;
 }
 
 export function aggregateTarget(cmd: Doc): string {

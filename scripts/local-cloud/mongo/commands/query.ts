@@ -79,9 +79,7 @@ function count(cmd: Doc, ctx: CommandContext): Doc {
     const all = Math.max(0, collection.docs.size - skip);
     return { n: limit ? Math.min(all, limit) : all, ok: 1 };
   }
-  let n = 0;
-  for (const _doc of executeQuery(collection, { filter, sort: [], skip, limit, hint: cmd.hint }).docs) n++;
-  return { n, ok: 1 };
+  return { n: executeQuery(collection, { filter, sort: [], skip, limit, hint: cmd.hint }).count(), ok: 1 };
 }
 
 /** Distinct values of a field; array values contribute their elements, as in MongoDB. */

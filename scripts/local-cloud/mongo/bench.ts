@@ -1,9 +1,10 @@
 /**
  * Prints the embedded server's figures: driver insert rate, bulk load, an indexed page of 20 out
  * of 100,000 documents and find-by-_id (round trip, and server CPU per command measured
- * in-process without the socket), one journaled insert, and the restart time with 100,000 documents.
+ * in-process without the socket), one journaled insert, the restart time with 100,000 documents, and
+ * the memory they take in-process (heap after a full GC, and the documents' BSON outside the heap).
  *
- * Run: node --import tsx scripts/local-cloud/mongo/bench.ts
+ * Run: node --expose-gc --import tsx scripts/local-cloud/mongo/bench.ts
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,13 @@ function ticket(i: number): Document {
     createdAt: new Date(1_750_000_000_000 + i * 60_000),
     version: 1,
   };
+}
+
+function memoryAfterGc(): NodeJS.MemoryUsage | undefined {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return undefined;
+  gc();
+  return process.memoryUsage();
 }
 
 async function timed(label: string, runs: number, run: () => unknown): Promise<number> {
@@ -91,12 +99,23 @@ try {
   await client.close();
   await mongo.stop();
 
-  // Server CPU, measured in-process on a fresh data directory loaded the same way.
+  // Server CPU and memory, measured in-process on a fresh data directory loaded the same way.
+  const memoryBefore = memoryAfterGc();
   const { storage, catalog } = Storage.open(join(dataDir, 'in-process'));
   const collection = catalog.ensureCollection('bench', 'tickets');
   catalog.createIndex(collection, { v: 2, key: { status: 1, deleted: 1, createdAt: -1 }, name: 'page' });
+  catalog.createIndex(collection, { v: 2, key: { tags: 1, createdAt: -1 }, name: 'tags' });
   for (let i = 0; i < DOCS; i++) catalog.insert(collection, { _id: i, ...ticket(i) });
   storage.commit({ sync: false });
+  const memory = memoryAfterGc();
+  if (memory && memoryBefore) {
+    const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+    console.log(
+      `memory for ${DOCS} documents, 3 indexes (one multikey): heap ${mib(memory.heapUsed - memoryBefore.heapUsed)}, documents' BSON ${mib(memory.arrayBuffers - memoryBefore.arrayBuffers)}`,
+    );
+  } else {
+    console.log('memory: run node with --expose-gc to measure it');
+  }
   await timed('indexed page of 20 (server CPU)', 5_000, serverCpu(catalog, storage, () => ({ find: 'tickets', filter: page, sort: { createdAt: -1 }, limit: 20 })));
   await timed('find by _id (server CPU)', 5_000, serverCpu(catalog, storage, () => ({ find: 'tickets', filter: { _id: 4242 }, limit: 1, singleBatch: true })));
   let next = DOCS;

@@ -4,6 +4,7 @@ import type { Doc } from './documents';
 import { MongoCommandError } from './errors';
 import type { IndexSpec } from './indexes';
 import type { JournalRecord } from './record-codec';
+import { encodeDocument } from './stored-documents';
 
 /** Where the catalog reports each change it makes, before the command that made it replies. */
 export interface JournalSink {
@@ -16,7 +17,8 @@ export interface CapturedCollection {
   readonly coll: string;
   readonly uuid: string;
   readonly indexes: readonly IndexSpec[];
-  readonly docs: readonly Doc[];
+  /** The documents' BSON. */
+  readonly docs: readonly Uint8Array[];
 }
 
 const ignoreChanges: JournalSink = { append: () => undefined };
@@ -81,14 +83,16 @@ export class Catalog {
   }
 
   insert(collection: Collection, doc: Doc): number {
-    const rid = collection.insert(doc);
-    this.journal.append({ op: 'put', db: collection.db, coll: collection.name, doc });
+    const bytes = encodeDocument(doc);
+    const rid = collection.insert(doc, bytes);
+    this.journal.append({ op: 'put', db: collection.db, coll: collection.name, doc, bytes });
     return rid;
   }
 
   replace(collection: Collection, rid: number, doc: Doc): void {
-    collection.replace(rid, doc);
-    this.journal.append({ op: 'put', db: collection.db, coll: collection.name, doc });
+    const bytes = encodeDocument(doc);
+    collection.replace(rid, doc, bytes);
+    this.journal.append({ op: 'put', db: collection.db, coll: collection.name, doc, bytes });
   }
 
   remove(collection: Collection, rid: number): void {
@@ -132,8 +136,8 @@ export class Catalog {
       case 'put': {
         const collection = this.ensureCollection(record.db, record.coll);
         const rid = collection.ridOfId(record.doc._id);
-        if (rid === undefined) collection.insert(record.doc);
-        else collection.replace(rid, record.doc);
+        if (rid === undefined) collection.insert(record.doc, record.bytes);
+        else collection.replace(rid, record.doc, record.bytes);
         return;
       }
       case 'delete': {
@@ -157,7 +161,7 @@ export class Catalog {
         coll: collection.name,
         uuid: collection.uuid,
         indexes: [...collection.indexes.values()].filter((index) => index.name !== '_id_').map((index) => index.spec),
-        docs: [...collection.docs.values()],
+        docs: [...collection.docs.encodedValues()],
       })),
     );
   }

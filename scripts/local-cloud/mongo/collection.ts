@@ -3,14 +3,14 @@ import type { Doc } from './documents';
 import { MongoCommandError } from './errors';
 import { ID_INDEX_SPEC, Index, sameIndexOptions } from './indexes';
 import type { IndexKeys, IndexSpec } from './indexes';
+import { encodeDocument, StoredDocuments } from './stored-documents';
 
 /**
  * The documents of one collection and its indexes, in memory. Stored documents are never mutated
  * in place (writers store a new object), so readers and snapshots can hold on to them safely.
  */
 export class Collection {
-  /** Record id → document; Map order is insertion order, i.e. MongoDB's natural order. */
-  readonly docs = new Map<number, Doc>();
+  readonly docs = new StoredDocuments();
   readonly indexes = new Map<string, Index>();
   private nextRid = 1;
 
@@ -36,17 +36,20 @@ export class Collection {
     return undefined;
   }
 
-  /** Adds a document that already has an `_id`; throws DuplicateKey before changing anything. */
-  insert(doc: Doc): number {
+  /**
+   * Adds a document that already has an `_id`; throws DuplicateKey before changing anything.
+   * `bytes` is its BSON when the caller has it already.
+   */
+  insert(doc: Doc, bytes = encodeDocument(doc)): number {
     const rid = this.nextRid++;
     const keys = this.keysForAllIndexes(doc);
     this.assertUnique(keys, rid);
-    this.docs.set(rid, doc);
+    this.docs.set(rid, doc, bytes);
     for (const [index, indexKeys] of keys) index.add(rid, indexKeys);
     return rid;
   }
 
-  replace(rid: number, doc: Doc): void {
+  replace(rid: number, doc: Doc, bytes = encodeDocument(doc)): void {
     const previous = this.docs.get(rid);
     if (!previous) throw new MongoCommandError('InternalError', `record ${rid} vanished from ${this.ns}`);
     // Only the indexes that read a changed field: the others keep their entries as they are.
@@ -58,7 +61,7 @@ export class Collection {
       index.remove(rid, previousKeys);
       index.add(rid, indexKeys);
     }
-    this.docs.set(rid, doc);
+    this.docs.set(rid, doc, bytes);
   }
 
   remove(rid: number): void {
@@ -84,7 +87,7 @@ export class Collection {
       }
     }
     const index = new Index(spec, this.ns);
-    index.build(this.docs);
+    index.build(this.docs.entries());
     this.indexes.set(spec.name, index);
     return 'created';
   }

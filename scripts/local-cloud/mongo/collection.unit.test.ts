@@ -24,7 +24,7 @@ const entriesOf = (index: Index) => [...index.scan(undefined, 1)];
 function expectIndexesMatchDocuments(collection: Collection): void {
   for (const index of collection.indexes.values()) {
     const rebuilt = new Index(index.spec, collection.ns);
-    rebuilt.build(collection.docs);
+    rebuilt.build(collection.docs.entries());
     expect(entriesOf(index), index.name).toEqual(entriesOf(rebuilt));
   }
 }

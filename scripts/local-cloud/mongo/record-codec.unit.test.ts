@@ -1,10 +1,14 @@
+import { crc32 } from 'node:zlib';
+import { BSON } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { decodeRecords, encodeRecord } from './record-codec';
 import type { JournalRecord } from './record-codec';
+import { encodeDocument } from './stored-documents';
 
+const doc = { _id: 1, title: 'first', at: new Date(0), tags: ['a', 'b'], nested: { n: 2 } };
 const records: JournalRecord[] = [
   { op: 'createCollection', db: 'desk', coll: 'tickets', uuid: 'abc' },
-  { op: 'put', db: 'desk', coll: 'tickets', doc: { _id: 1, title: 'first', at: new Date(0) } },
+  { op: 'put', db: 'desk', coll: 'tickets', doc, bytes: encodeDocument(doc) },
   { op: 'delete', db: 'desk', coll: 'tickets', id: 1 },
 ];
 
@@ -19,6 +23,22 @@ describe('journal records', () => {
     const buffer = Buffer.concat(records.map(encodeRecord));
 
     expect(decodeAll(buffer)).toEqual({ decoded: records, intact: buffer.length });
+  });
+
+  it('write a put around the stored BSON exactly as encoding the whole record would, so older journals still read', () => {
+    const body = BSON.serialize({ op: 'put', db: 'desk', coll: 'tickets', doc });
+    const framed = Buffer.alloc(4 + body.length);
+    framed.writeUInt32LE(crc32(body), 0);
+    framed.set(body, 4);
+
+    expect(encodeRecord(records[1]!)).toEqual(framed);
+  });
+
+  it('hand recovery the BSON of a put document as it was journaled', () => {
+    const buffer = Buffer.concat(records.map(encodeRecord));
+    const put = decodeAll(buffer).decoded[1] as Extract<JournalRecord, { op: 'put' }>;
+
+    expect(Buffer.from(put.bytes)).toEqual(Buffer.from(encodeDocument(doc)));
   });
 
   it('stop at a record torn by a crash and report where the intact part ends', () => {

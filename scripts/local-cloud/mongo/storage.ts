@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Catalog } from './catalog';
 import type { CapturedCollection, JournalSink } from './catalog';
 import { JournalFile } from './journal';
-import { decodeRecords, encodeRecord } from './record-codec';
+import { decodeRecords, encodePut, encodeRecord } from './record-codec';
 import type { JournalRecord } from './record-codec';
 
 /** Another server (in this or another live process) already uses the data directory. */
@@ -208,12 +208,12 @@ function removeGenerationsBefore(dataDir: string, generation: number): void {
   for (const old of journals.filter((g) => g < generation)) rmSync(join(dataDir, journalFile(old)), { force: true });
 }
 
-function* snapshotRecords(captured: readonly CapturedCollection[]): Generator<JournalRecord> {
+function* snapshotRecords(captured: readonly CapturedCollection[]): Generator<Buffer> {
   for (const { db, coll, uuid, indexes, docs } of captured) {
-    yield { op: 'createCollection', db, coll, uuid };
-    for (const doc of docs) yield { op: 'put', db, coll, doc };
+    yield encodeRecord({ op: 'createCollection', db, coll, uuid });
+    for (const doc of docs) yield encodePut(db, coll, doc);
     // Indexes last: recovery then builds each in one sort instead of one insert per document.
-    for (const spec of indexes) yield { op: 'createIndex', db, coll, spec };
+    for (const spec of indexes) yield encodeRecord({ op: 'createIndex', db, coll, spec });
   }
 }
 
@@ -225,8 +225,7 @@ async function writeSnapshot(path: string, captured: readonly CapturedCollection
   try {
     let chunk: Buffer[] = [];
     let chunkBytes = 0;
-    for (const record of snapshotRecords(captured)) {
-      const encoded = encodeRecord(record);
+    for (const encoded of snapshotRecords(captured)) {
       chunk.push(encoded);
       chunkBytes += encoded.length;
       if (chunkBytes >= SNAPSHOT_CHUNK_BYTES) {

@@ -1,4 +1,4 @@
-import { BSON, Long, UUID } from 'bson';
+import { Long, UUID } from 'bson';
 import type { Collection } from '../collection';
 import { isPlainObject } from '../documents';
 import type { Doc } from '../documents';
@@ -28,9 +28,7 @@ function drop(cmd: Doc, ctx: CommandContext): Doc {
 }
 
 function dataSize(collection: Collection): number {
-  let bytes = 0;
-  for (const doc of collection.docs.values()) bytes += BSON.calculateObjectSize(doc);
-  return bytes;
+  return collection.docs.dataSize;
 }
 
 function listCollections(cmd: Doc, ctx: CommandContext): Doc {

@@ -3,12 +3,15 @@
  * fresh data dir) with that many tickets loaded through the import API. Prints req/s and p50/p99 for the
  * list, read and create routes (create also with 50 connections) and for a bare route on the same server,
  * the outbox lag after each create run, and the server's RSS.
+ * Loading 100,000 tickets and waiting for the consumers takes about ten minutes: `--keep-data DIR` saves
+ * the loaded data dir (stopping the server cleanly to copy it), and `--data-from DIR` starts a later run
+ * from a copy of it instead of loading.
  * Targets (issue 3): list ≥ 2,000 req/s with p99 ≤ 50 ms, GET one ≥ 5,000 req/s, POST ≥ 1,000 req/s with
  * the outbox keeping up, RSS ≤ 1 GiB.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,28 +19,45 @@ import autocannon from 'autocannon';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { MongoClient } from 'mongodb';
 
-const { values } = parseArgs({ options: { tickets: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '10' } } });
+const { values } = parseArgs({
+  options: {
+    tickets: { type: 'string', default: '100000' },
+    seconds: { type: 'string', default: '10' },
+    'keep-data': { type: 'string' },
+    'data-from': { type: 'string' },
+  },
+});
 const ticketCount = Number(values.tickets);
 const duration = Number(values.seconds);
 const root = path.resolve(import.meta.dirname, '../..');
 const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-api-'));
+if (values['data-from']) await cp(values['data-from'], dataDir, { recursive: true });
 const startScript = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
 const [command, ...args] = startScript.split(' ');
 
-const server = spawn(path.join(root, 'node_modules/.bin', command!), args, {
-  cwd: root,
-  env: { ...process.env, PORT: '0', DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'ERROR' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-let output = '';
-server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-while (!/admin token (\S+)/.test(output)) {
-  if (server.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
-  await new Promise((resolve) => setTimeout(resolve, 100));
+async function startServer() {
+  const child = spawn(path.join(root, 'node_modules/.bin', command!), args, {
+    cwd: root,
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  while (!/admin token (\S+)/.test(output)) {
+    if (child.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const url = /dashboard\s+(http:\/\/\S+?)\/?\s/.exec(output)![1]!;
+  const token = /admin token (\S+)/.exec(output)![1]!;
+  return { child, url, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } };
 }
-const url = /dashboard\s+(http:\/\/\S+?)\/?\s/.exec(output)![1]!;
-const token = /admin token (\S+)/.exec(output)![1]!;
-const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+async function stopServer(): Promise<void> {
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+}
+
+let { child: server, url, headers } = await startServer();
 
 /**
  * RSS of each process `npm start` runs: the local cloud (the services and the API), and the processes it
@@ -62,7 +82,7 @@ async function serverRss(): Promise<string> {
 const statuses = ['open', 'in_progress', 'waiting', 'resolved', 'closed'] as const;
 const priorities = ['low', 'medium', 'high', 'critical'] as const;
 const loadStarted = Date.now();
-for (let start = 0; start < ticketCount; start += 10_000) {
+for (let start = 0; start < ticketCount && !values['data-from']; start += 10_000) {
   const batch = Array.from({ length: Math.min(10_000, ticketCount - start) }, (_, offset) => {
     const n = start + offset;
     return {
@@ -82,15 +102,16 @@ for (let start = 0; start < ticketCount; start += 10_000) {
   const loaded = start + batch.length;
   console.info(`  imported ${loaded} (${Math.round(loaded / ((Date.now() - loadStarted) / 1000))} tickets/s)`);
 }
-console.info(`loaded ${ticketCount} tickets through the import API in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`);
+if (!values['data-from']) {
+  console.info(`loaded ${ticketCount} tickets through the import API in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`);
+}
 
-const ports = JSON.parse(await readFile(path.join(dataDir, 'ports.json'), 'utf8')) as { mongodb: number; sqs: number };
-const mongo = new MongoClient(`mongodb://127.0.0.1:${ports.mongodb}/?directConnection=true`);
-const tickets = mongo.db('cogdesk').collection('tickets');
-const pendingOutbox = () => tickets.countDocuments({ outboxSince: { $exists: true } });
+const ports = () => JSON.parse(readFileSync(path.join(dataDir, 'ports.json'), 'utf8')) as { mongodb: number; sqs: number };
+let mongo = new MongoClient(`mongodb://127.0.0.1:${ports().mongodb}/?directConnection=true`);
+const pendingOutbox = () => mongo.db('cogdesk').collection('tickets').countDocuments({ outboxSince: { $exists: true } });
 while ((await pendingOutbox()) > 0) await new Promise((resolve) => setTimeout(resolve, 200));
 // Let the consumers (dedupe indexing, triage learning) finish with the import before measuring the API.
-const sqs = new SQSClient({ endpoint: `http://127.0.0.1:${ports.sqs}`, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+const sqs = new SQSClient({ endpoint: `http://127.0.0.1:${ports().sqs}`, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
 const queueUrls = (await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? [];
 let lastProgress = Date.now();
 for (let idleChecks = 0; idleChecks < 3; ) {
@@ -106,7 +127,19 @@ for (let idleChecks = 0; idleChecks < 3; ) {
   }
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
-console.info(`consumers caught up ${((Date.now() - loadStarted) / 1000).toFixed(1)} s after the import started; RSS: ${await serverRss()}`);
+console.info(`consumers caught up ${((Date.now() - loadStarted) / 1000).toFixed(1)} s after the ${values['data-from'] ? 'start' : 'import started'}; RSS: ${await serverRss()}`);
+sqs.destroy();
+
+if (values['keep-data']) {
+  // A running server's files are not a consistent copy: stop it, copy, and start it again on the same data.
+  await mongo.close();
+  await stopServer();
+  await rm(values['keep-data'], { recursive: true, force: true });
+  await cp(dataDir, values['keep-data'], { recursive: true });
+  console.info(`kept the loaded data dir in ${values['keep-data']} (run again with --data-from ${values['keep-data']})`);
+  ({ child: server, url, headers } = await startServer());
+  mongo = new MongoClient(`mongodb://127.0.0.1:${ports().mongodb}/?directConnection=true`);
+}
 
 async function run(title: string, options: autocannon.Options) {
   const result = await autocannon({ connections: 20, duration, ...options });
@@ -152,6 +185,5 @@ console.info(`ratios to the bare route: list ${(list / bare).toFixed(2)}, GET on
 console.info(`RSS: ${await serverRss()}`);
 
 await mongo.close();
-server.kill('SIGTERM');
-await new Promise((resolve) => server.once('exit', resolve));
+await stopServer();
 await rm(dataDir, { recursive: true, force: true });

@@ -29,13 +29,17 @@ export interface TriageModelOptions {
   /**
    * The linear model is fitted on at most this many labelled tickets, the most recently learned: a refit
    * costs time in proportion (about 1.5 s per thousand on one core) and blocks while it runs, so it must stay
-   * bounded however large the history grows. The neighbour memory keeps every example.
+   * bounded however large the history grows.
    */
   readonly maxFittedExamples: number;
   /**
    * Neighbours are searched among at most this many labelled tickets, the most recently learned or
    * corrected: the search is a scan (about 5 ms per triage at 2,000 tickets, 48 ms at 30,000), so it must
    * stay bounded for the chain to keep its pace however large the history grows.
+   *
+   * The model remembers only the tickets one of these two bounds reaches: an older one has no part in a
+   * triage, and every remembered ticket keeps its terms and vector in memory (about 4 KB each), which at
+   * 100,000 imported tickets was most of the backend's heap.
    */
   readonly maxNeighbourExamples: number;
   /**
@@ -109,14 +113,17 @@ interface Decision {
  * `coldStartConfidence`. GitHub-like deployments that never set priorities stay on the rules for priority.
  */
 export class TriageModel {
+  /** Least recently learned or corrected first. */
   private readonly examples = new Map<string, StoredExample>();
   private readonly index: NeighbourIndex;
+  private readonly remembered: number;
   private space: FeatureSpace;
   private heads: Partial<Record<Head, LinearSvm>> = {};
   private changedSinceFit = 0;
 
   constructor(readonly options: TriageModelOptions = defaultTriageModelOptions) {
     this.index = new NeighbourIndex(options.maxNeighbourExamples);
+    this.remembered = Math.max(options.maxFittedExamples, options.maxNeighbourExamples);
     this.space = FeatureSpace.fit([], 0, options.features);
   }
 
@@ -212,6 +219,12 @@ export class TriageModel {
     this.examples.delete(example.id);
     this.examples.set(example.id, { example, terms });
     this.index.set(example.id, this.space.vectorize(terms, example.embedding));
+    if (this.examples.size > this.remembered) {
+      // Outside both bounds, the oldest could only weigh in the term statistics of the next refit.
+      const oldest = this.examples.keys().next().value!;
+      this.examples.delete(oldest);
+      this.index.delete(oldest);
+    }
   }
 
   private refitDue(): boolean {

@@ -89,6 +89,21 @@ describe('TriageModel', () => {
     expect(model.triage(query).neighbours[0]?.ticketId).toBe(first.id);
   });
 
+  it('remembers only the tickets its fit or its neighbour search can reach, so memory stays bounded', () => {
+    const model = new TriageModel({ ...defaultTriageModelOptions, maxFittedExamples: 3, maxNeighbourExamples: 4 });
+    const history = labelledTickets.slice(0, 6);
+    for (const example of history) model.learn(example);
+
+    expect(model.size).toBe(4);
+    expect(model.example(history[0]!.id)).toBeUndefined();
+    expect(model.example(history[1]!.id)).toBeUndefined();
+    expect(model.example(history[2]!.id)).toEqual(history[2]);
+    model.learn({ ...history[2]!, priority: 'critical' }); // corrected: the most recent again
+    model.learn({ ...history[0]!, id: 'another' });
+    expect(model.example(history[2]!.id)?.priority).toBe('critical');
+    expect(model.example(history[3]!.id)).toBeUndefined();
+  });
+
   it('forgets a ticket entirely', () => {
     const model = trained();
     const unique: LabelledExample = { id: 'lab-1', title: 'Centrifuge rotor imbalance alarm', description: 'The centrifuge rotor imbalance alarm sounds.', category: 'lab equipment' };

@@ -18,7 +18,7 @@ export interface CapturedCollection {
   readonly uuid: string;
   readonly indexes: readonly IndexSpec[];
   /** The documents' BSON. */
-  readonly docs: readonly Uint8Array[];
+  readonly docs: Iterable<Uint8Array>;
 }
 
 const ignoreChanges: JournalSink = { append: () => undefined };
@@ -161,7 +161,7 @@ export class Catalog {
         coll: collection.name,
         uuid: collection.uuid,
         indexes: [...collection.indexes.values()].filter((index) => index.name !== '_id_').map((index) => index.spec),
-        docs: [...collection.docs.encodedValues()],
+        docs: collection.docs.capture(),
       })),
     );
   }

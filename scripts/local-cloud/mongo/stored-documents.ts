@@ -67,9 +67,17 @@ export class StoredDocuments {
     for (const [, doc] of this.entries()) yield doc;
   }
 
-  /** Every document's BSON, in natural order. */
-  *encodedValues(): Generator<Buffer, void, undefined> {
-    for (const stored of this.encoded.values()) yield Buffer.from(stored, 'latin1');
+  /**
+   * Every document's BSON as of now, in natural order, for a snapshot written while writes go on.
+   * Taking it copies references only; each document becomes a buffer as the writer reaches it.
+   */
+  capture(): Iterable<Buffer> {
+    const frozen = [...this.encoded.values()];
+    return {
+      *[Symbol.iterator]() {
+        for (const stored of frozen) yield Buffer.from(stored, 'latin1');
+      },
+    };
   }
 
   /** The documents' BSON size in bytes, summed (collStats' `size`). */

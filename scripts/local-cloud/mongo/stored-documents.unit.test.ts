@@ -45,6 +45,16 @@ describe('StoredDocuments', () => {
     expect(docs.get(4)).toBe(hot);
   });
 
+  it('captures the documents as they are now, for a snapshot written while writes go on', () => {
+    const docs = storeOf(2, 8);
+    const captured = docs.capture();
+    docs.set(1, { _id: 1, title: 'changed' }, encodeDocument({ _id: 1, title: 'changed' }));
+    docs.set(3, ticket(3), encodeDocument(ticket(3)));
+    docs.delete(2);
+
+    expect([...captured].map((bytes) => Buffer.from(bytes))).toEqual([ticket(1), ticket(2)].map((doc) => Buffer.from(encodeDocument(doc))));
+  });
+
   it('forgets a deleted document in both forms', () => {
     const docs = storeOf(3, 8);
     docs.delete(2);

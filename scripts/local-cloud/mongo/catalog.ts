@@ -103,9 +103,42 @@ export class Catalog {
   }
 
   createIndex(collection: Collection, spec: IndexSpec): 'created' | 'exists' {
-    const outcome = collection.createIndex(spec);
-    if (outcome === 'created') this.journal.append({ op: 'createIndex', db: collection.db, coll: collection.name, spec });
-    return outcome;
+    return this.createIndexes(collection, [spec])[0]!;
+  }
+
+  /** Builds the new ones in one pass over the documents (see `Collection.createIndexes`). */
+  createIndexes(collection: Collection, specs: readonly IndexSpec[]): ('created' | 'exists')[] {
+    const outcomes = collection.createIndexes(specs);
+    specs.forEach((spec, i) => {
+      if (outcomes[i] === 'created') this.journal.append({ op: 'createIndex', db: collection.db, coll: collection.name, spec });
+    });
+    return outcomes;
+  }
+
+  /**
+   * Applies journaled changes in order during recovery. A run of index builds on one collection (as a
+   * snapshot writes them, after the collection's documents) is built in one pass.
+   */
+  replay(): { apply(record: JournalRecord): void; finish(): void } {
+    let builds: Extract<JournalRecord, { op: 'createIndex' }>[] = [];
+    const finishBuilds = (): void => {
+      if (builds.length === 0) return;
+      const [{ db, coll }] = builds as [(typeof builds)[number]];
+      this.createIndexes(this.ensureCollection(db, coll), builds.map((build) => build.spec));
+      builds = [];
+    };
+    return {
+      apply: (record) => {
+        if (record.op === 'createIndex' && builds.every((build) => build.db === record.db && build.coll === record.coll)) {
+          builds.push(record);
+          return;
+        }
+        finishBuilds();
+        if (record.op === 'createIndex') builds.push(record);
+        else this.apply(record);
+      },
+      finish: finishBuilds,
+    };
   }
 
   dropIndex(collection: Collection, name: string): void {

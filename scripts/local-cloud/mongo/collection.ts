@@ -73,23 +73,24 @@ export class Collection {
 
   /** Builds an index over the existing documents; 'exists' when the same definition is there. */
   createIndex(spec: IndexSpec): 'created' | 'exists' {
-    const sameName = this.indexes.get(spec.name);
-    if (sameName) {
-      if (sameIndexOptions(sameName.spec, spec)) return 'exists';
-      throw new MongoCommandError(
-        'IndexKeySpecsConflict',
-        `An existing index has the same name as the requested index but different options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName.spec)}`,
-      );
-    }
-    for (const existing of this.indexes.values()) {
-      if (compareValues(existing.spec.key, spec.key) === 0) {
-        throw new MongoCommandError('IndexOptionsConflict', `Index already exists with a different name: ${existing.name}`);
-      }
-    }
-    const index = new Index(spec, this.ns);
-    index.build(this.docs.entries());
-    this.indexes.set(spec.name, index);
-    return 'created';
+    return this.createIndexes([spec])[0]!;
+  }
+
+  /**
+   * Builds the new indexes among `specs` in one pass over the documents (`Index.buildAll`): all of them
+   * or, when one fails (a conflict, a duplicate key), none.
+   */
+  createIndexes(specs: readonly IndexSpec[]): ('created' | 'exists')[] {
+    const accepted: IndexSpec[] = [];
+    const outcomes = specs.map((spec) => {
+      const outcome = checkNewIndex(spec, [...[...this.indexes.values()].map((index) => index.spec), ...accepted]);
+      if (outcome === 'created') accepted.push(spec);
+      return outcome;
+    });
+    const created = accepted.map((spec) => new Index(spec, this.ns));
+    Index.buildAll(created, this.docs.entries());
+    for (const index of created) this.indexes.set(index.name, index);
+    return outcomes;
   }
 
   dropIndex(name: string): void {
@@ -109,6 +110,22 @@ export class Collection {
       if (conflict) throw index.duplicateKeyError(conflict);
     }
   }
+}
+
+/** 'exists' when `existing` holds the same definition; throws when it holds a conflicting one. */
+function checkNewIndex(spec: IndexSpec, existing: readonly IndexSpec[]): 'created' | 'exists' {
+  const sameName = existing.find((other) => other.name === spec.name);
+  if (sameName) {
+    if (sameIndexOptions(sameName, spec)) return 'exists';
+    throw new MongoCommandError(
+      'IndexKeySpecsConflict',
+      `An existing index has the same name as the requested index but different options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName)}`,
+    );
+  }
+  if (existing.some((other) => compareValues(other.key, spec.key) === 0)) {
+    throw new MongoCommandError('IndexOptionsConflict', `Index already exists with a different name: ${existing.find((other) => compareValues(other.key, spec.key) === 0)!.name}`);
+  }
+  return 'created';
 }
 
 function sameKeys(index: Index, a: IndexKeys, b: IndexKeys): boolean {

@@ -36,6 +36,14 @@ export type IndexEntry = readonly unknown[];
 const BEFORE_EVERY_RID = 0;
 const AFTER_EVERY_RID = 2 ** 30 - 1;
 
+/**
+ * Short key strings (statuses, priorities, categories, tags, words) are held once per index instead of
+ * once per document: every decoded document brings its own copy of each, and at 100,000 tickets they
+ * were two million strings. Bounded, since an index over ids would offer only distinct values.
+ */
+const INTERNED_MAX_LENGTH = 16;
+const INTERNED_PER_INDEX = 10_000;
+
 export interface IndexKeys {
   readonly keys: readonly (readonly unknown[])[];
   /** Position of the key field whose array was expanded into several keys, or -1. */
@@ -80,6 +88,7 @@ export class Index {
   private readonly roots: readonly string[];
   private readonly partialFilter: Query | undefined;
   private readonly entries: SortedList<IndexEntry>;
+  private readonly interned = new Map<string, string>();
 
   constructor(
     readonly spec: IndexSpec,
@@ -125,9 +134,17 @@ export class Index {
   entryOf(key: readonly unknown[], rid: number): IndexEntry {
     const count = this.fields.length;
     const entry = new Array<unknown>(count + 1);
-    for (let i = 0; i < count; i++) entry[i] = key[i];
+    for (let i = 0; i < count; i++) entry[i] = this.intern(key[i]);
     entry[count] = rid;
     return entry;
+  }
+
+  private intern(value: unknown): unknown {
+    if (typeof value !== 'string' || value.length > INTERNED_MAX_LENGTH) return value;
+    const held = this.interned.get(value);
+    if (held !== undefined) return held;
+    if (this.interned.size < INTERNED_PER_INDEX) this.interned.set(value, value);
+    return value;
   }
 
   /** Where a scan starts to meet every entry with `key`: before them, or (going backwards) after them. */
@@ -182,12 +199,26 @@ export class Index {
 
   /** Bulk-loads entries for existing documents (index builds and recovery). */
   build(docs: Iterable<[number, Doc]>): void {
-    const entries: IndexEntry[] = [];
+    Index.buildAll([this], docs);
+  }
+
+  /**
+   * Builds several indexes in one pass over the documents, so each document is decoded once and its
+   * values (ids, dates) are shared by the entries of every index instead of copied into each.
+   */
+  static buildAll(indexes: readonly Index[], docs: Iterable<[number, Doc]>): void {
+    const entries = indexes.map((): IndexEntry[] => []);
     for (const [rid, doc] of docs) {
-      const indexKeys = this.keysOf(doc);
-      if (indexKeys.arrayField >= 0) this.multikeyFields[indexKeys.arrayField] = true;
-      for (const key of indexKeys.keys) entries.push(this.entryOf(key, rid));
+      indexes.forEach((index, i) => {
+        const indexKeys = index.keysOf(doc);
+        if (indexKeys.arrayField >= 0) index.multikeyFields[indexKeys.arrayField] = true;
+        for (const key of indexKeys.keys) entries[i]!.push(index.entryOf(key, rid));
+      });
     }
+    indexes.forEach((index, i) => index.load(entries[i]!));
+  }
+
+  private load(entries: IndexEntry[]): void {
     entries.sort((a, b) => this.compareEntries(a, b));
     if (this.unique) {
       for (let i = 1; i < entries.length; i++) {

@@ -176,12 +176,13 @@ function generationsOf(dataDir: string): { snapshots: number[]; journals: number
 function recover(dataDir: string, catalog: Catalog): { generation: number; replayedRecords: number; snapshotBytes: number } {
   const { snapshots, journals } = generationsOf(dataDir);
   const base = snapshots[snapshots.length - 1] ?? 0;
+  const replay = catalog.replay();
   let snapshotBytes = 0;
   if (snapshots.length > 0) {
     const path = join(dataDir, snapshotFile(base));
     const data = readFileSync(path);
     // Snapshots are renamed into place only once complete, so a short one means real corruption.
-    if (decodeRecords(data, (record) => catalog.apply(record)) !== data.length) {
+    if (decodeRecords(data, (record) => replay.apply(record)) !== data.length) {
       throw new Error(`embedded mongo: snapshot ${path} is corrupt`);
     }
     snapshotBytes = data.length;
@@ -192,12 +193,13 @@ function recover(dataDir: string, catalog: Catalog): { generation: number; repla
     const path = join(dataDir, journalFile(generation));
     const data = readFileSync(path);
     const intact = decodeRecords(data, (record) => {
-      catalog.apply(record);
+      replay.apply(record);
       replayedRecords++;
     });
     // A record torn by a crash was never acknowledged: cut it off so appends continue cleanly.
     if (intact < data.length) truncateSync(path, intact);
   }
+  replay.finish();
   removeGenerationsBefore(dataDir, base);
   return { generation: Math.max(base, ...replayed), replayedRecords, snapshotBytes };
 }

@@ -87,6 +87,7 @@ export class Collection {
       if (outcome === 'created') accepted.push(spec);
       return outcome;
     });
+    if (accepted.length === 0) return outcomes;
     const created = accepted.map((spec) => new Index(spec, this.ns));
     Index.buildAll(created, this.docs.entries());
     for (const index of created) this.indexes.set(index.name, index);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalEventBus } from './eventbridge/bus';
-import { ACCOUNT_ID, REGION, startEmulators, type EmulatorEndpoints, type Emulators } from './emulators';
+import { ACCOUNT_ID, emulatorClientConfig, REGION, startEmulators, type EmulatorEndpoints, type Emulators } from './emulators';
 import { startEmulatorsProcess, type EmulatorsProcess } from './emulators-process/process';
 import { applyFunctionEnvironment, createLambdaInvoker, disposeFunctions, loadFunctions, type LoadedFunction } from './functions';
 import { startEmbeddedMongoProcess } from './mongo/server-process';
@@ -122,8 +122,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       servicesMongodbUri = mongo.socketUri ?? mongo.uri;
     }
 
-    const sqsClient = new SQSClient({ endpoint: emulators.endpoints.sqs, region: REGION });
-    const eventBridgeClient = new EventBridgeClient({ endpoint: emulators.endpoints.eventbridge, region: REGION });
+    const sqsClient = new SQSClient(emulatorClientConfig(emulators.endpoints.sqs));
+    const eventBridgeClient = new EventBridgeClient(emulatorClientConfig(emulators.endpoints.eventbridge));
     const stepFunctions = new LocalStepFunctions({
       dataDir: path.join(options.dataDir, 'stepfunctions'),
       lambdaInvoker: (arn, payload) => invoke(arn, payload),

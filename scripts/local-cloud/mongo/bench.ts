@@ -2,7 +2,7 @@
  * Prints the embedded server's figures: driver insert rate, bulk load, an indexed page of 20 out
  * of 100,000 documents and find-by-_id (round trip, and server CPU per command measured
  * in-process without the socket), one journaled insert, the restart time with 100,000 documents, and
- * the memory they take in-process (heap after a full GC, and the documents' BSON outside the heap).
+ * the memory they take in-process (heap after a full GC).
  *
  * Run: node --expose-gc --import tsx scripts/local-cloud/mongo/bench.ts
  */
@@ -111,7 +111,7 @@ try {
   if (memory && memoryBefore) {
     const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
     console.log(
-      `memory for ${DOCS} documents, 3 indexes (one multikey): heap ${mib(memory.heapUsed - memoryBefore.heapUsed)}, documents' BSON ${mib(memory.arrayBuffers - memoryBefore.arrayBuffers)}`,
+      `memory for ${DOCS} documents, 3 indexes (one multikey): heap ${mib(memory.heapUsed - memoryBefore.heapUsed)} after a full GC (documents and indexes both live there)`,
     );
   } else {
     console.log('memory: run node with --expose-gc to measure it');

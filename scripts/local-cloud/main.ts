@@ -62,3 +62,6 @@ function shutdown(reason: string, exitCode = 0) {
 }
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
+// Whoever read this output is gone (a closed terminal, a script that started us and died): the next log
+// line would crash the process on EPIPE, mid-shutdown or not, so stop cleanly instead.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => shutdown('output closed'));

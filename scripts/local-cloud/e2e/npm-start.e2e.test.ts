@@ -69,6 +69,20 @@ describe('npm start', () => {
     expect(started.token.split('.')).toHaveLength(3);
   });
 
+  it('shuts down cleanly when whoever reads its output is gone', async () => {
+    const otherDir = await mkdtemp(path.join(tmpdir(), 'npm-start-'));
+    const orphan = await npmStart(otherDir);
+    try {
+      orphan.child.stdout!.destroy();
+      orphan.child.stderr!.destroy();
+      // Its shutdown message now meets a closed pipe.
+      expect(await stop(orphan)).toBe(0);
+    } finally {
+      if (orphan.child.exitCode === null) orphan.child.kill('SIGKILL');
+      await rm(otherDir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps tickets across a clean shutdown and restart, and still accepts the token it printed', async () => {
     const auth = { authorization: `Bearer ${started.token}`, 'content-type': 'application/json' };
     const created = await fetch(`${started.url}/api/tickets`, { method: 'POST', headers: auth, body: JSON.stringify({ title: 'Survives restarts' }) });

@@ -104,6 +104,21 @@ describe('TriageModel', () => {
     expect(model.example(history[3]!.id)).toBeUndefined();
   });
 
+  it('reads only the most recent tickets it remembers when it learns many at once', () => {
+    const model = new TriageModel({ ...defaultTriageModelOptions, maxFittedExamples: 2, maxNeighbourExamples: 3 });
+    const history = labelledTickets.slice(0, 6);
+    const unreadable = (example: LabelledExample): LabelledExample =>
+      Object.defineProperty({ ...example }, 'title', {
+        get: () => {
+          throw new Error(`read ${example.id}`);
+        },
+      });
+    model.learnMany([...history.slice(0, 3).map(unreadable), ...history.slice(3)]);
+
+    expect(model.size).toBe(3);
+    expect(model.example(history[5]!.id)).toEqual(history[5]);
+  });
+
   it('forgets a ticket entirely', () => {
     const model = trained();
     const unique: LabelledExample = { id: 'lab-1', title: 'Centrifuge rotor imbalance alarm', description: 'The centrifuge rotor imbalance alarm sounds.', category: 'lab equipment' };

@@ -123,9 +123,8 @@ function checkNewIndex(spec: IndexSpec, existing: readonly IndexSpec[]): 'create
       `An existing index has the same name as the requested index but different options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName)}`,
     );
   }
-  if (existing.some((other) => compareValues(other.key, spec.key) === 0)) {
-    throw new MongoCommandError('IndexOptionsConflict', `Index already exists with a different name: ${existing.find((other) => compareValues(other.key, spec.key) === 0)!.name}`);
-  }
+  const sameKey = existing.find((other) => compareValues(other.key, spec.key) === 0);
+  if (sameKey) throw new MongoCommandError('IndexOptionsConflict', `Index already exists with a different name: ${sameKey.name}`);
   return 'created';
 }
 

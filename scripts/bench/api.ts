@@ -109,6 +109,15 @@ if (!values['data-from']) {
 const ports = () => JSON.parse(readFileSync(path.join(dataDir, 'ports.json'), 'utf8')) as { mongodb: number; sqs: number };
 let mongo = new MongoClient(`mongodb://127.0.0.1:${ports().mongodb}/?directConnection=true`);
 const pendingOutbox = () => mongo.db('cogdesk').collection('tickets').countDocuments({ outboxSince: { $exists: true } });
+if (values['data-from']) {
+  // GET one reads BENCH-0 .. BENCH-(tickets - 1): a data dir loaded with fewer would answer 404s.
+  const last = await mongo.db('cogdesk').collection<{ _id: string }>('tickets').findOne({ _id: `BENCH-${ticketCount - 1}` });
+  if (!last) {
+    await mongo.close();
+    await stopServer();
+    throw new Error(`${values['data-from']} holds fewer than --tickets ${ticketCount} bench tickets: load it with --keep-data and that --tickets`);
+  }
+}
 while ((await pendingOutbox()) > 0) await new Promise((resolve) => setTimeout(resolve, 200));
 // Let the consumers (dedupe indexing, triage learning) finish with the import before measuring the API.
 const sqs = new SQSClient({ endpoint: `http://127.0.0.1:${ports().sqs}`, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });

@@ -11,9 +11,8 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalEventBus } from './eventbridge/bus';
-import { ACCOUNT_ID, emulatorClientConfig, REGION, startEmulators, type EmulatorEndpoints, type Emulators } from './emulators';
+import { ACCOUNT_ID, emulatorClientConfig, emulatorSqsClient, REGION, startEmulators, type EmulatorEndpoints, type Emulators } from './emulators';
 import { startEmulatorsProcess, type EmulatorsProcess } from './emulators-process/process';
 import { applyFunctionEnvironment, createLambdaInvoker, disposeFunctions, loadFunctions, type LoadedFunction } from './functions';
 import { startEmbeddedMongoProcess } from './mongo/server-process';
@@ -122,7 +121,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       servicesMongodbUri = mongo.socketUri ?? mongo.uri;
     }
 
-    const sqsClient = new SQSClient(emulatorClientConfig(emulators.endpoints.sqs));
+    const sqsClient = emulatorSqsClient(emulators.endpoints.sqs);
     const eventBridgeClient = new EventBridgeClient(emulatorClientConfig(emulators.endpoints.eventbridge));
     const stepFunctions = new LocalStepFunctions({
       dataDir: path.join(options.dataDir, 'stepfunctions'),

@@ -1,6 +1,6 @@
-import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ListQueuesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { emulatorClientConfig } from './emulators';
+import { emulatorClientConfig, emulatorSqsClient } from './emulators';
 
 /** The headers of the request a client would send (it is stopped before the network). */
 async function headersSentBy(client: SQSClient): Promise<Record<string, string>> {
@@ -24,5 +24,22 @@ describe('emulatorClientConfig', () => {
 
     expect(unsigned.authorization).toBeUndefined();
     expect(signed.authorization).toMatch(/^AWS4-HMAC-SHA256 /);
+  });
+});
+
+describe('emulatorSqsClient', () => {
+  /** Receives one message whose MD5 does not match its body (the reply is made up before the network). */
+  function receiveCorrupted(client: SQSClient) {
+    client.middlewareStack.add(
+      () => () => Promise.resolve({ response: {}, output: { $metadata: {}, Messages: [{ MessageId: 'm-1', Body: 'hello', MD5OfBody: '00000000000000000000000000000000' }] } }),
+      { step: 'finalizeRequest', priority: 'low' },
+    );
+    return client.send(new ReceiveMessageCommand({ QueueUrl: 'http://127.0.0.1:1/000000000000/q' }));
+  }
+
+  it('does not check message MD5s, where a default client refuses a mismatch', async () => {
+    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    await expect(receiveCorrupted(emulatorSqsClient('http://127.0.0.1:1'))).resolves.toMatchObject({ Messages: [{ Body: 'hello' }] });
+    await expect(receiveCorrupted(new SQSClient({ endpoint: 'http://127.0.0.1:1', region: 'us-east-1', credentials }))).rejects.toThrow(/md5/i);
   });
 });

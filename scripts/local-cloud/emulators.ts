@@ -27,6 +27,12 @@ export const REGION = 'us-east-1';
  * of the emulators process's CPU under a create burst. Service code keeps its ordinary, signed clients.
  */
 export const emulatorClientConfig = (endpoint: string) => ({ endpoint, region: REGION, signer: { sign: <R>(request: R): Promise<R> => Promise.resolve(request) } });
+/**
+ * The SQS client for those calls. It also skips the MD5 check of every message body sent and received:
+ * that guards against corruption on the way, which loopback to fauxqs does not suffer, and the hashing was
+ * about a twentieth of the emulators process's CPU under a create burst.
+ */
+export const emulatorSqsClient = (endpoint: string): SQSClient => new SQSClient({ ...emulatorClientConfig(endpoint), md5: false });
 export const ACCOUNT_ID = '000000000000';
 
 type Logger = Pick<Console, 'debug' | 'info' | 'warn' | 'error'>;
@@ -75,7 +81,7 @@ export async function startEmulators(options: EmulatorsOptions): Promise<Emulato
     stops.push(() => dynamodb.stop());
 
     const wiring = await loadWiring({ serviceDirs: options.serviceDirs, stage: options.stage, region: REGION, accountId: ACCOUNT_ID, queueUrlBase: sqs.queueUrlBase });
-    const sqsClient = new SQSClient(emulatorClientConfig(sqs.endpoint));
+    const sqsClient = emulatorSqsClient(sqs.endpoint);
     const queueUrls = await provisionQueues(sqsClient, wiring.queues);
     await provisionTables(new DynamoDBClient({ endpoint: dynamodb.endpoint, region: REGION }), wiring.tables);
     const snsClient = new SNSClient({ endpoint: sqs.endpoint, region: REGION });

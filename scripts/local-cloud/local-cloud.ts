@@ -9,9 +9,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { startBackend, useLocalAwsCredentials, type Endpoints } from './backend';
-import { emulatorClientConfig } from './emulators';
+import { emulatorSqsClient } from './emulators';
 import { startBackendProcess } from './backend-process/process';
 import type { LocalEventBus } from './eventbridge/bus';
 import { applyFunctionEnvironment, createLambdaInvoker, disposeFunctions, findFunction, loadFunctions, type LoadedFunction } from './functions';
@@ -92,7 +91,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       stops.push(() => disposeFunctions(loaded.values()));
       functions = [...loaded.values()];
       // Stopped before the functions are disposed (stops run in reverse): a batch in flight finishes first.
-      const triggers = startTriggers(functions, { client: new SQSClient(emulatorClientConfig(backend.endpoints.sqs)), queueUrls: backend.queueUrls, logger });
+      const triggers = startTriggers(functions, { client: emulatorSqsClient(backend.endpoints.sqs), queueUrls: backend.queueUrls, logger });
       stops.push(() => triggers.stop());
       remote.push(backend);
       const invokeHere = createLambdaInvoker(loaded);

@@ -496,7 +496,7 @@ describe('LocalStepFunctions under a burst', () => {
 });
 
 describe('LocalStepFunctions persistence', () => {
-  it('keeps the newest executions and every running one, forgets older finished ones, and drops them from the journal on restart', async () => {
+  it('keeps every running execution and the ones that ended last, forgets those that ended first, and drops them from the journal on restart', async () => {
     const hold = held();
     const { engine, stateMachineArn, start, run } = setUp(
       { [DEDUPE_FUNCTION_ARN]: [async () => hold.wait().then(dedupeFinds(0.95)), dedupeFinds(0.95)] },
@@ -519,10 +519,11 @@ describe('LocalStepFunctions persistence', () => {
       opened.push(again);
       return again.listExecutions({ stateMachineArn }).executions.map((execution) => execution.name);
     };
-    expect(restart(2)).toEqual(['TCK-24', 'TCK-23']);
+    // TCK-20 started first but ended last, so TCK-23 goes.
+    expect(restart(2)).toEqual(['TCK-24', 'TCK-20']);
     const journal = readFileSync(path.join(dataDir, 'executions.jsonl'), 'utf8');
     expect(journal.split('\n').filter((line) => line.startsWith('{"execution"'))).toHaveLength(2);
-    expect(restart()).toEqual(['TCK-24', 'TCK-23']);
+    expect(restart()).toEqual(['TCK-24', 'TCK-20']);
   });
 
   it('keeps state machines, executions and their history across a restart, and fails the ones it interrupted', async () => {

@@ -64,6 +64,9 @@ interface ExecutionEntry {
 // The API takes the definition as JSON text; the local runner passes the object read from serverless.yml.
 const definitionText = (definition: string | object): string => (typeof definition === 'string' ? definition : JSON.stringify(definition));
 
+const endDate = (record: ExecutionRecord): number => terminalEvent(record)?.timestamp?.getTime() ?? 0;
+const byEndDate = (a: ExecutionRecord, b: ExecutionRecord): number => endDate(a) - endDate(b);
+
 const RESTART_FAILURE = { error: 'States.Runtime', cause: 'local runtime restarted' };
 const KEEP_EXECUTIONS = 10_000;
 const MAX_RUNNING_EXECUTIONS = 100;
@@ -80,8 +83,13 @@ export class LocalStepFunctions {
   private readonly store: LocalStepFunctionsStore;
   private readonly retryIntervalScale: number;
   private readonly stateMachines = new Map<string, StateMachineEntry>();
-  /** In start order (Map order), which retention relies on. */
   private readonly executions = new Map<string, ExecutionEntry>();
+  /**
+   * ARNs of ended executions, in the order they ended: retention forgets from the front. Kept apart from
+   * `executions` because thousands of waiting ones can sit at the front of that map during a burst, and
+   * skipping them on every start made starting an execution cost O(executions).
+   */
+  private readonly ended = new Set<string>();
   private readonly keepExecutions: number;
   private readonly maxRunningExecutions: number;
   /** Executions waiting for a slot, in start order. */
@@ -101,6 +109,7 @@ export class LocalStepFunctions {
     this.keepExecutions = options.keepExecutions ?? KEEP_EXECUTIONS;
     this.maxRunningExecutions = options.maxRunningExecutions ?? MAX_RUNNING_EXECUTIONS;
     const executions = this.store.loadExecutions().sort((a, b) => a.startDate.getTime() - b.startDate.getTime());
+    for (const record of executions.filter((record) => statusOf(record) !== 'RUNNING').sort(byEndDate)) this.ended.add(record.executionArn);
     for (const record of executions) {
       const entry: ExecutionEntry = { record };
       this.executions.set(record.executionArn, entry);
@@ -113,13 +122,15 @@ export class LocalStepFunctions {
     if (this.forgetOldExecutions() > 0) this.store.rewriteExecutions([...this.executions.values()].map(({ record }) => record));
   }
 
-  /** Forgets the oldest finished executions beyond `keepExecutions`; returns how many. */
+  /** Forgets the executions that ended longest ago, beyond `keepExecutions`; returns how many. */
   private forgetOldExecutions(): number {
     let excess = this.executions.size - this.keepExecutions;
     let forgotten = 0;
-    for (const [arn, entry] of this.executions) {
+    for (const arn of this.ended) {
       if (excess <= 0) break;
-      if (entry.active || statusOf(entry.record) === 'RUNNING') continue;
+      // Its history has ended, but its run is still winding down: forgotten on a later pass.
+      if (this.executions.get(arn)?.active) continue;
+      this.ended.delete(arn);
       this.executions.delete(arn);
       excess--;
       forgotten++;
@@ -408,6 +419,7 @@ export class LocalStepFunctions {
     const numbered: HistoryEvent = { ...event, id, previousEventId: id - 1 };
     record.events.push(numbered);
     this.store.appendEvent(record, numbered);
+    if (statusOf(record) !== 'RUNNING') this.ended.add(record.executionArn);
   }
 
   private compile(definition: string): CompiledDefinition {

@@ -15,7 +15,7 @@ import { provisionTables, startLocalDynamoDb } from './dynamodb';
 import { LocalEventBus, sqsTarget, type EventTarget } from './eventbridge/bus';
 import { startLocalEventBridge } from './eventbridge/server';
 import { PortBook } from './ports';
-import { provisionQueues, restoreQueueSnapshot, saveQueueSnapshot, startLocalSqs } from './sqs-queues';
+import { inProcessBatchSender, provisionQueues, restoreQueueSnapshot, saveQueueSnapshot, startLocalSqs } from './sqs-queues';
 import { StopStack } from './stop-stack';
 import { loadWiring, type LocalWiring, type QueueSpec, type RuleTargetSpec } from './wiring/wiring';
 
@@ -88,6 +88,7 @@ export async function startEmulators(options: EmulatorsOptions): Promise<Emulato
     for (const topic of wiring.topics) await snsClient.send(new CreateTopicCommand({ Name: topic.name }));
 
     const bus = new LocalEventBus({ buses: wiring.buses, region: REGION, accountId: ACCOUNT_ID, logger });
+    const queueSender = inProcessBatchSender(sqs.server);
     const eventBridge = await ports.start('eventbridge', (port) => startLocalEventBridge({ bus, port }));
     stops.push(async () => {
       await eventBridge.stop();
@@ -99,7 +100,7 @@ export async function startEmulators(options: EmulatorsOptions): Promise<Emulato
       if (service === 'sqs') {
         const url = queueUrls.get(target.arn);
         if (!url) throw new Error(`rule target ${target.arn} is not a declared queue`);
-        const toQueue = sqsTarget(sqsClient, url);
+        const toQueue = sqsTarget(queueSender, url);
         return { id: target.id, deliver: (events) => toQueue.deliver(events.map(transform)) };
       }
       if (service === 'states' || service === 'lambda') return { id: target.id, deliver: (events) => options.deliverElsewhere(target, events.map(transform)) };

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { provisionQueues, restoreQueueSnapshot, saveQueueSnapshot, startLocalSqs, type LocalSqs } from './sqs-queues';
+import { inProcessBatchSender, provisionQueues, restoreQueueSnapshot, saveQueueSnapshot, startLocalSqs, type LocalSqs } from './sqs-queues';
 import type { QueueSpec } from './wiring/wiring';
 
 let sqs: LocalSqs | undefined;
@@ -34,6 +34,21 @@ describe('local SQS', () => {
     const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
     expect(Messages.map((message) => message.Body)).toEqual([body]);
     await expect(client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'bell \u0007' }))).rejects.toThrow();
+  });
+
+  it('takes a message batch in-process (our fauxqs patch) that a consumer then receives over the API, with per-entry failures and request errors as the API gives them', async () => {
+    sqs = await startLocalSqs({ region: 'us-east-1' });
+    const client = new SQSClient({ endpoint: sqs.endpoint, region: 'us-east-1' });
+    const QueueUrl = (await provisionQueues(client, [queue('tickets')])).get('arn:aws:sqs:us-east-1:000000000000:tickets')!;
+    const sender = inProcessBatchSender(sqs.server);
+
+    const sent = await sender.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: '0', MessageBody: 'first' }, { Id: '1', MessageBody: 'bell \u0007' }, { Id: '2', MessageBody: 'second' }] }));
+    expect(sent.Successful?.map((entry) => entry.Id)).toEqual(['0', '2']);
+    expect(sent.Failed).toEqual([expect.objectContaining({ Id: '1', SenderFault: true, Code: 'InvalidMessageContents' })]);
+    const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    expect(Messages.map((message) => message.Body).sort()).toEqual(['first', 'second']);
+
+    await expect(sender.send(new SendMessageBatchCommand({ QueueUrl: `${QueueUrl}-gone`, Entries: [{ Id: '0', MessageBody: 'lost' }] }))).rejects.toThrow(/does not exist/i);
   });
 
   it('creates dead-letter queues before the queues that name them', async () => {

@@ -194,7 +194,7 @@ const load = Array.from({ length: ticketCount }, () =>
 const secret = 'a-bench-secret-of-at-least-32-bytes!!';
 const quiet = { debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error };
 const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-chain-'));
-const cloud = await startLocalCloud({ dataDir, port: 0, serviceDirs: defaultServiceDirs(root), logger: quiet, environment: { AUTH_LOCAL_SECRET: secret } });
+const cloud = await startLocalCloud({ dataDir, port: 0, serviceDirs: defaultServiceDirs(root), backendPriority: 'background', logger: quiet, environment: { AUTH_LOCAL_SECRET: secret } });
 const token = await createLocalTokenIssuer(secret).issue({ sub: 'bench', roles: ['admin'] });
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 const sqs = new SQSClient({ endpoint: cloud.endpoints.sqs, region: 'us-east-1' });

@@ -39,11 +39,11 @@ export interface LocalCloudOptions {
   /** 'split' (default, what `npm start` runs): the backend in a process of its own; 'one': all here. */
   processes?: 'split' | 'one';
   /**
-   * With 'split': the backend's niceness once started (0 to 19; default 0). `npm start` runs it at 10: on
-   * a laptop's few cores, a burst of new tickets is answered first and the chain works through its queues
-   * in the time left.
+   * With 'split': 'background' (what `npm start` runs) gives the backend, once started, only the CPU time
+   * the API, MongoDB and the emulators leave: on a laptop's few cores a burst of new tickets is answered
+   * first and the chain works through its queues in the time left. Default 'normal'.
    */
-  backendNice?: number;
+  backendPriority?: 'normal' | 'background';
   /** With 'split': services whose every function runs in the backend (default: the cognitive ones). */
   backendServices?: readonly string[];
   /** With 'split': called if the backend process dies unasked; the API alone is no use, so stop and exit. */
@@ -76,9 +76,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       functions = [...backend.functions.values()];
       cloud = { wiring: backend.wiring, endpoints: backend.endpoints, bus: backend.bus, invoke: (arnOrName, payload) => backend.invoke(arnOrName, payload) };
     } else {
-      const { dataDir, serviceDirs, stage, mongodbUri, environment, backendServices, backendNice } = options;
+      const { dataDir, serviceDirs, stage, mongodbUri, environment, backendServices, backendPriority } = options;
       const backend = await startBackendProcess(
-        { dataDir, serviceDirs, stage, mongodbUri, environment, backendServices, info: API_INFO, nice: backendNice },
+        { dataDir, serviceDirs, stage, mongodbUri, environment, backendServices, info: API_INFO, priority: backendPriority },
         logger,
         options.onBackendExit,
       );

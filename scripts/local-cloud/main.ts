@@ -32,7 +32,7 @@ const cloud = await startLocalCloud({
   serviceDirs: defaultServiceDirs(root),
   ...(config.MONGODB_URI ? { mongodbUri: config.MONGODB_URI } : {}),
   environment: auth.environment,
-  backendNice: 10,
+  backendPriority: 'background',
   onBackendExit: () => shutdown('backend exit', 1),
 });
 

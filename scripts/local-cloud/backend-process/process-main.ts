@@ -4,7 +4,6 @@
  * 127.0.0.1. Ctrl-C reaches the whole process group: the backend ignores SIGINT and lets the API process
  * stop it in order; it also stops by itself if the API process goes away without asking.
  */
-import { setPriority } from 'node:os';
 import { format } from 'node:util';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -12,6 +11,7 @@ import { startBackend } from '../backend';
 import { exitAfter, parentLogger } from '../child-service';
 import { createGateway } from '../gateway';
 import { runsInApiProcess } from '../placement';
+import { runInBackground } from './background-priority';
 import { INVOKE_PATH, type BackendConfig, type FromBackend } from './protocol';
 
 process.on('SIGINT', () => undefined);
@@ -28,9 +28,8 @@ try {
     onEmulatorsExit: () => process.exit(1),
     logger,
   });
-  // After the start, so the emulators and MongoDB processes it forked keep their priority. On Linux this
-  // is the main thread's alone, where the functions and Step Functions run.
-  if (config.nice) setPriority(config.nice);
+  // After the start, so the emulators and MongoDB processes it forked keep their priority.
+  if (config.priority === 'background') logger.debug(`backend runs in the background (${runInBackground() === 'idle' ? 'SCHED_IDLE' : 'nice 19'})`);
   const gateway = createGateway([...backend.functions.values()], { info: config.info });
   // Registered ahead of the gateway's routes, whose greedy `{proxy+}` paths would otherwise take it.
   const app = new Hono();

@@ -1,6 +1,6 @@
 import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { getPriority, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,6 +28,15 @@ const emulatorsPidOf = (backendPid: number) =>
     .filter((row) => row && Number(row[2]) === backendPid && row[3]!.includes('emulators-process'))
     .map((row) => Number(row![1]))[0];
 
+const SCHED_OTHER = 0;
+const SCHED_IDLE = 5;
+/** The scheduling policy of each thread of `pid` (field 41 of /proc/<pid>/task/<tid>/stat, after the command name). */
+const threadPolicies = (pid: number) =>
+  readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+  });
+
 const isAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -42,7 +51,7 @@ describe('a service running in the backend process', () => {
   let cloud: LocalCloud;
   const backendExits: Error[] = [];
   const start = () =>
-    startLocalCloud({ dataDir, port: 0, serviceDirs: [root, probeDir], backendServices: ['cogdesk-probe'], backendNice: 7, logger, onBackendExit: (error) => backendExits.push(error) });
+    startLocalCloud({ dataDir, port: 0, serviceDirs: [root, probeDir], backendServices: ['cogdesk-probe'], backendPriority: 'background', logger, onBackendExit: (error) => backendExits.push(error) });
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'backend-process-'));
@@ -64,11 +73,12 @@ describe('a service running in the backend process', () => {
     await expect(cloud.invoke('cogdesk-probe-local-echo', { fail: true })).rejects.toMatchObject({ name: 'ProbeError', message: 'probe told to fail' });
   });
 
-  it('works at the niceness it was given, while the emulators it started keep theirs', async () => {
+  it('runs in the background, every thread of it on SCHED_IDLE, while the emulators it started keep their priority', async () => {
     const { pid } = (await cloud.invoke('cogdesk-probe-local-echo', {})) as { pid: number };
-    expect(getPriority(pid)).toBe(7);
-    const emulatorsPid = emulatorsPidOf(pid);
+    const emulatorsPid = emulatorsPidOf(pid)!;
     expect(emulatorsPid).toBeGreaterThan(0);
+    expect(new Set(threadPolicies(pid))).toEqual(new Set([SCHED_IDLE]));
+    expect(new Set(threadPolicies(emulatorsPid))).toEqual(new Set([SCHED_OTHER]));
     expect(getPriority(emulatorsPid)).toBe(getPriority(process.pid));
   });
 

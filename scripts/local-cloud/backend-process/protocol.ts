@@ -14,10 +14,11 @@ export interface BackendConfig {
   environment?: Record<string, string>;
   info: { title: string; version: string };
   /**
-   * Niceness of the backend's main thread once it has started (its emulators and MongoDB keep theirs):
-   * a backlog of the chain then yields the CPU to the API, MongoDB and the bus when they need it.
+   * 'background': once started, the backend takes only the CPU time others leave (background-priority.ts;
+   * its emulators and MongoDB keep their priority), so a backlog of the chain yields the CPU to the API,
+   * MongoDB and the bus whenever they need it.
    */
-  nice?: number;
+  priority?: 'normal' | 'background';
 }
 
 export type FromBackend =

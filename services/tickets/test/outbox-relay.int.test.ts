@@ -89,9 +89,32 @@ describe('the outbox relay', () => {
     expect(await pendingIds(api, ids)).toEqual([]);
   });
 
+  it('publishes a few tickets in one PutEvents call, and a batch of more than ten events in full calls side by side', async () => {
+    const api = await buildTicketsApp(mongo.db);
+    const few = await pendingTickets(api, ['a', 'b', 'c', 'd', 'e', 'f']);
+    const many = await pendingTickets(api, Array.from({ length: 25 }, (_, i) => `t${i}`));
+    const calls: number[] = [];
+    const eventBridge = new RecordingEventBridge();
+    const client = {
+      send: (command: PutEventsCommand) => {
+        calls.push(command.input.Entries!.length);
+        return eventBridge.send(command);
+      },
+    };
+    const relay = new OutboxRelay(api.store, createEventPublisher({ client, eventBusName: 'cogdesk-test', validate: validateEvent }), new RecordingLogger());
+
+    await relay.flush(few);
+    expect(calls).toEqual([6]);
+    calls.length = 0;
+    await relay.flush(many);
+    // Three groups (ceil(25 / 10)) of 9, 8 and 8 tickets, one call each.
+    expect(calls.sort()).toEqual([8, 8, 9]);
+    expect(await pendingIds(api, [...few, ...many])).toEqual([]);
+  });
+
   it('publishes a batch in groups side by side; a group that fails stays pending, the others are marked', async () => {
     const api = await buildTicketsApp(mongo.db);
-    const ids = await pendingTickets(api, ['a', 'b', 'c', 'd', 'e', 'f']);
+    const ids = await pendingTickets(api, Array.from({ length: 25 }, (_, i) => `ticket ${i}`));
     const unlucky = ids[2]!;
     const eventBridge = new RecordingEventBridge();
     const client = {

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mapConcurrently } from '@cogdesk/shared/async/map-concurrently';
 import type { EventPublisher } from '@cogdesk/shared/events/publisher';
+import { MAX_ENTRIES_PER_REQUEST } from '@cogdesk/shared/events/put-events-entries';
 import type { AppLogger } from '@cogdesk/shared/observability/logger';
 import type { OutboxFilter, TicketStore } from '../store/ticket-store';
 
@@ -116,9 +117,13 @@ export class OutboxRelay {
       : await this.store.unclaimedOutbox(filter.ticketIds!, new Date(now).toISOString());
     if (pending.length === 0) return { taken: 0, heldElsewhere };
     // The batch's tickets in a few groups published side by side: a PutEvents call takes ten events, and
-    // one after another they left a busy bus's latency on the critical path. Each ticket's events are in
-    // one group, and the publisher keeps order within a call, so each ticket's events stay in order.
-    const groups = Array.from({ length: Math.min(PARALLEL_PUTS, pending.length) }, (_, group) => pending.filter((_, index) => index % PARALLEL_PUTS === group));
+    // one after another they left a busy bus's latency on the critical path. No more groups than full calls,
+    // though: a few tickets split four ways made four calls of one or two events, each paying a whole call's
+    // cost. Each ticket's events are in one group, and the publisher keeps order within a call, so each
+    // ticket's events stay in order.
+    const events = pending.reduce((sum, entry) => sum + entry.events.length, 0);
+    const groupCount = Math.min(PARALLEL_PUTS, Math.ceil(events / MAX_ENTRIES_PER_REQUEST));
+    const groups = Array.from({ length: groupCount }, (_, group) => pending.filter((_, index) => index % groupCount === group));
     const outcomes = await Promise.allSettled(groups.map((group) => this.publisher.publish(group.flatMap((entry) => entry.events))));
     const published = groups.filter((_, index) => outcomes[index]!.status === 'fulfilled').flat();
     await this.store.markPublished(published, token);

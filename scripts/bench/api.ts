@@ -2,14 +2,15 @@
  * `npm run bench:api [-- --tickets 100000 --seconds 10]`: autocannon against `npm start` (its own process,
  * fresh data dir) with that many tickets loaded through the import API. Prints req/s and p50/p99 for the
  * list, read and create routes (create also with 50 connections) and for a bare route on the same server,
- * the outbox lag after each create run, and the server's RSS.
+ * the outbox lag after each create run, the CPU time each server process spent per request (Linux), and the
+ * server's RSS.
  * Loading 100,000 tickets and waiting for the consumers takes about ten minutes: `--keep-data DIR` saves
  * the loaded data dir (stopping the server cleanly to copy it), and `--data-from DIR` starts a later run
  * from a copy of it instead of loading.
  * Targets (issue 3): list ≥ 2,000 req/s with p99 ≤ 50 ms, GET one ≥ 5,000 req/s, POST ≥ 1,000 req/s with
  * the outbox keeping up, RSS ≤ 1 GiB.
  */
-import { spawn } from 'node:child_process';
+import { execSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -60,11 +61,10 @@ async function stopServer(): Promise<void> {
 let { child: server, url, headers } = await startServer();
 
 /**
- * RSS of each process `npm start` runs: the local cloud (the services and the API), and the processes it
- * starts beside it (the embedded MongoDB, as a real mongod would be), plus what tsx runs beside them.
+ * Each process `npm start` runs: the local cloud (the services and the API), and the processes it starts
+ * beside it (the embedded MongoDB, as a real mongod would be), plus what tsx runs beside them.
  */
-async function serverRss(): Promise<string> {
-  const { execSync } = await import('node:child_process');
+function serverProcesses() {
   const rows = execSync('ps -e -o pid=,ppid=,rss=,args=')
     .toString()
     .trim()
@@ -75,8 +75,33 @@ async function serverRss(): Promise<string> {
   for (let index = 0; index < tree.length; index++) tree.push(...rows.filter((row) => row.ppid === tree[index]!.pid));
   const label = (row: (typeof rows)[number]) =>
     row.pid === server.pid ? 'tsx launcher' : row.args.includes('cogdesk-mongodb-server') ? 'embedded MongoDB' : row.args.includes('esbuild') ? "esbuild (tsx's compiler)" : row.args.includes('emulators-process') ? 'emulators (SQS, DynamoDB, EventBridge)' : row.args.includes('backend-process') ? 'backend (chain, consumers)' : row.ppid === server.pid ? 'API process' : row.args.slice(0, 60);
-  const total = tree.reduce((sum, row) => sum + row.mib, 0);
-  return `${tree.map((row) => `${label(row)} ${Math.round(row.mib)}`).join(', ')} MiB (all ${Math.round(total)} MiB)`;
+  return tree.map((row) => ({ pid: row.pid, label: label(row), mib: row.mib }));
+}
+
+function serverRss(): string {
+  const processes = serverProcesses();
+  const total = processes.reduce((sum, row) => sum + row.mib, 0);
+  return `${processes.map((row) => `${row.label} ${Math.round(row.mib)}`).join(', ')} MiB (all ${Math.round(total)} MiB)`;
+}
+
+const clockTicksPerSecond = Number(execSync('getconf CLK_TCK').toString());
+
+/**
+ * CPU time so far (ms) of each server process, from /proc (utime + stime); empty where there is no /proc.
+ * Per request, it shows where a route's cost goes, which a rate alone cannot on a machine whose speed varies.
+ */
+function serverCpuMs(): Map<string, number> {
+  const cpu = new Map<string, number>();
+  for (const { pid, label } of serverProcesses()) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const [utime, stime] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 13).map(Number);
+      cpu.set(label, (cpu.get(label) ?? 0) + ((utime! + stime!) * 1000) / clockTicksPerSecond);
+    } catch {
+      return new Map();
+    }
+  }
+  return cpu;
 }
 
 const statuses = ['open', 'in_progress', 'waiting', 'resolved', 'closed'] as const;
@@ -136,7 +161,7 @@ for (let idleChecks = 0; idleChecks < 3; ) {
   }
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
-console.info(`consumers caught up ${((Date.now() - loadStarted) / 1000).toFixed(1)} s after the ${values['data-from'] ? 'start' : 'import started'}; RSS: ${await serverRss()}`);
+console.info(`consumers caught up ${((Date.now() - loadStarted) / 1000).toFixed(1)} s after the ${values['data-from'] ? 'start' : 'import started'}; RSS: ${serverRss()}`);
 sqs.destroy();
 
 if (values['keep-data']) {
@@ -151,12 +176,19 @@ if (values['keep-data']) {
 }
 
 async function run(title: string, options: autocannon.Options) {
+  const cpuBefore = serverCpuMs();
   const result = await autocannon({ connections: 20, duration, ...options });
+  const cpuAfter = serverCpuMs();
   const { average } = result.requests;
   const errors = result.non2xx + result.errors;
   console.info(
     `${title.padEnd(52)} ${String(Math.round(average)).padStart(6)} req/s   p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms${errors ? `   ${errors} errors` : ''}`,
   );
+  const perRequest = [...cpuAfter]
+    .map(([label, ms]) => [label, (ms - (cpuBefore.get(label) ?? ms)) / result.requests.total] as const)
+    .filter(([, ms]) => ms >= 0.001)
+    .map(([label, ms]) => `${label} ${ms.toFixed(3)}`);
+  if (perRequest.length > 0) console.info(`  CPU per request (ms): ${perRequest.join(', ')}`);
   return average;
 }
 
@@ -191,7 +223,7 @@ const post = await createRun(20);
 // the rate is bounded by latency; more writers in flight show what the server takes.
 await createRun(50);
 console.info(`ratios to the bare route: list ${(list / bare).toFixed(2)}, GET one ${(one / bare).toFixed(2)}, POST ${(post / bare).toFixed(2)}`);
-console.info(`RSS: ${await serverRss()}`);
+console.info(`RSS: ${serverRss()}`);
 
 await mongo.close();
 await stopServer();

@@ -4,8 +4,9 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CreateQueueCommand, SendMessageBatchCommand, type SendMessageBatchCommandOutput, type SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
+import type { SqsBatchSender } from './eventbridge/bus';
 import type { QueueSpec } from './wiring/wiring';
 
 export type FauxqsServer = Awaited<ReturnType<typeof startFauxqs>>;
@@ -43,7 +44,7 @@ export async function startLocalSqs(options: { region: string; port?: number }):
  * (In AWS, too, EventBridge hands events to SQS inside AWS; services' own SQS calls still go over HTTP.)
  * A request-level error (no such queue, ...) rejects, as the SDK's call would.
  */
-export function inProcessBatchSender(server: FauxqsServer): { send(command: SendMessageBatchCommand): Promise<SendMessageBatchCommandOutput> } {
+export function inProcessBatchSender(server: FauxqsServer): SqsBatchSender {
   return {
     // Through then(), so that an error the action throws rejects the promise.
     send: (command) =>

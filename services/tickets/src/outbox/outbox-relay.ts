@@ -122,7 +122,7 @@ export class OutboxRelay {
     // cost. Each ticket's events are in one group, and the publisher keeps order within a call, so each
     // ticket's events stay in order.
     const events = pending.reduce((sum, entry) => sum + entry.events.length, 0);
-    const groupCount = Math.min(PARALLEL_PUTS, Math.ceil(events / MAX_ENTRIES_PER_REQUEST));
+    const groupCount = Math.max(1, Math.min(PARALLEL_PUTS, Math.ceil(events / MAX_ENTRIES_PER_REQUEST)));
     const groups = Array.from({ length: groupCount }, (_, group) => pending.filter((_, index) => index % groupCount === group));
     const outcomes = await Promise.allSettled(groups.map((group) => this.publisher.publish(group.flatMap((entry) => entry.events))));
     const published = groups.filter((_, index) => outcomes[index]!.status === 'fulfilled').flat();

@@ -97,6 +97,9 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       if (target.arn.split(':')[2] === 'states') for (const event of events) startExecution(target.arn, event);
       else for (const event of events) await invoke(target.arn, JSON.parse(event));
     };
+    // Progress for a start that can take half a minute on a large data dir.
+    const started = performance.now();
+    const ready = (what: string) => logger.info(`local cloud: ${what} ready (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     const emulatorsConfig = { dataDir: options.dataDir, serviceDirs: options.serviceDirs, stage };
     const emulators: Emulators | EmulatorsProcess =
       options.emulators === 'process'
@@ -104,6 +107,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
         : await startEmulators({ ...emulatorsConfig, deliverElsewhere: deliverHere, logger });
     // Stops after the functions and Step Functions (stops run in reverse): the bus drains into them.
     stops.push(() => emulators.stop());
+    ready('SQS, DynamoDB and EventBridge');
     const { wiring, queueUrls } = emulators;
     const ports = await PortBook.open(options.dataDir);
 
@@ -119,6 +123,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       stops.push(() => mongo.stop());
       mongodbUri = mongo.uri;
       servicesMongodbUri = mongo.socketUri ?? mongo.uri;
+      ready('embedded MongoDB');
     }
 
     const sqsClient = emulatorSqsClient(emulators.endpoints.sqs);
@@ -164,7 +169,9 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       ...options.environment,
     };
     applyFunctionEnvironment(wiring.functions, process.env, environment);
+    ready('Step Functions');
     const functions = await loadFunctions(wiring.functions.filter(options.loads));
+    ready(`${functions.size} functions`);
     // Runs after the pollers and schedules stopped (stops run in reverse), before the emulators.
     stops.push(() => disposeFunctions(functions.values()));
     invoke = createLambdaInvoker(functions);

@@ -19,7 +19,8 @@ const probeDir = path.join(import.meta.dirname, 'test-fixtures/probe-service');
 const example = JSON.parse(
   readFileSync(path.join(root, 'events-schema/ticket/deleted/examples/deleted-by-admin.json'), 'utf8'),
 ) as EventEnvelope;
-const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const infos: string[] = [];
+const silent = { debug: () => undefined, info: (message: string) => void infos.push(message), warn: () => undefined, error: () => undefined };
 
 function probeEvent(): EventEnvelope {
   return { ...example, id: randomUUID(), subject: `probe-${randomUUID()}` };
@@ -56,6 +57,16 @@ describe('the local cloud', () => {
   afterAll(async () => {
     await cloud?.stop();
     await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('reports its progress while it starts: each part, once ready, with the time since the start', () => {
+    const progress = infos.filter((message) => / ready \(\d+\.\d s\)$/.test(message)).map((message) => message.replace(/ \(.*/, ''));
+    expect(progress).toEqual([
+      'local cloud: SQS, DynamoDB and EventBridge ready',
+      'local cloud: embedded MongoDB ready',
+      'local cloud: Step Functions ready',
+      expect.stringMatching(/^local cloud: \d+ functions ready$/),
+    ]);
   });
 
   it('delivers a published event through the rule, the queue and the consumer to the function', async () => {

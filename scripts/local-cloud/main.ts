@@ -25,6 +25,8 @@ const config = loadConfig(
 
 const started = Date.now();
 const dataDir = path.resolve(config.DATA_DIR);
+// A large data dir takes a while to open (about half a minute at 100,000 tickets): say so at once.
+console.info(`Starting Cogdesk; data in ${dataDir}`);
 const auth = await localAuthEnvironment({ dataDir, apiToken: config.API_TOKEN });
 const cloud = await startLocalCloud({
   dataDir,

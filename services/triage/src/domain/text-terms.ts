@@ -1,4 +1,5 @@
 import { fnv1a, fnvStep } from './hashing';
+import { declaredKind } from './declared-kind';
 import { textCues } from './text-cues';
 import type { TicketText } from './types';
 import { wordTokens } from './tokens';
@@ -12,7 +13,7 @@ export interface TermCounts {
   readonly counts: Float32Array;
 }
 
-export const termBlocks = ['titleWords', 'words', 'chars', 'cues'] as const;
+export const termBlocks = ['titleWords', 'words', 'chars', 'cues', 'declared'] as const;
 export type TermBlock = (typeof termBlocks)[number];
 
 const blockSpan = 2 ** 32;
@@ -27,6 +28,7 @@ const charGramTextLimit = 3000;
  * Hashed unigram+bigram counts of the title (templates such as "[Bug]" live there) and of title+description,
  * word-bounded character 3-5-grams of title+description, and the ticket's `textCues`. The words and
  * character n-grams read what the reporter wrote (`reporterText`); the cues read the whole description.
+ * The kind of report the reporter declared in an issue form (`declaredKind`) is a block of its own.
  */
 export function extractTerms(ticket: Pick<TicketText, 'title' | 'description'>): TermCounts {
   const terms = new Map<number, number>();
@@ -38,6 +40,8 @@ export function extractTerms(ticket: Pick<TicketText, 'title' | 'description'>):
   addWordGrams(terms, 1, words);
   addCharGrams(terms, 2, wordTokens(`${ticket.title}\n${description.slice(0, charGramTextLimit)}`));
   for (const cue of textCues(ticket.title, ticket.description)) add(terms, 3, fnv1a(cue));
+  const declared = declaredKind(ticket.description);
+  if (declared) add(terms, 4, fnv1a(declared));
   return { keys: Float64Array.from(terms.keys()), counts: Float32Array.from(terms.values()) };
 }
 

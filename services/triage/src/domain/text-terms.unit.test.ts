@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockIndexOf, extractTerms, reporterText } from './text-terms';
+import { blockIndexOf, extractTerms, reporterText, termBlocks } from './text-terms';
 
 describe('reporterText', () => {
   it('drops the instructions an issue template leaves in HTML comments', () => {
@@ -20,5 +20,13 @@ describe('extractTerms', () => {
     // Blocks 0-2 (title words, words, character n-grams); block 3, the cues, still sees the template.
     const words = (terms: typeof plain) => [...terms.keys].filter((key) => blockIndexOf(key) < 3).sort();
     expect(words(templated)).toEqual(words(plain));
+  });
+
+  it('keeps the kind a reporter declared in a block of its own, apart from the words', () => {
+    const declared = extractTerms({ title: 'GPU not found', description: '### Issue Type\n\nSupport\n\nMy GPU is not found.' });
+    const undeclared = extractTerms({ title: 'GPU not found', description: 'My GPU is not found.' });
+    const blocks = (terms: typeof declared) => new Set([...terms.keys].map(blockIndexOf));
+    expect(blocks(declared).has(termBlocks.indexOf('declared'))).toBe(true);
+    expect(blocks(undeclared).has(termBlocks.indexOf('declared'))).toBe(false);
   });
 });

@@ -71,7 +71,7 @@ export const defaultTriageModelOptions: TriageModelOptions = {
 };
 
 export const localModelId = 'cogdesk-local-linear-knn';
-export const localPromptVersion = 'local-linear-knn-3';
+export const localPromptVersion = 'local-linear-knn-4';
 
 /** What `toJSON` returns: the labelled examples are the model; weights are refitted on load. */
 export interface TriageModelSnapshot {

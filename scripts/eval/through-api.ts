@@ -22,10 +22,10 @@ import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createLocalTokenIssuer } from '@cogdesk/shared/http/tokens';
-import { TriageModel } from '@cogdesk/triage/domain/triage-model';
+import { defaultTriageModelOptions } from '@cogdesk/triage/domain/triage-model';
 import { startLocalCloud, type LocalCloud } from '../local-cloud/local-cloud';
 import { defaultServiceDirs } from '../service-dirs';
-import { createdTime, isScored, projectPriority, readRows, threeLevels, type TicketRow } from './triage';
+import { createdTime, isScored, projectPriority, readRows, settlingModel, threeLevels, type TicketRow } from './triage';
 import { scoreClassification, type ClassificationScore } from './triage-metrics';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -78,6 +78,12 @@ async function drained(cloud: LocalCloud): Promise<void> {
   }
 }
 
+/** How long after an import of `tickets` labelled tickets its last fit is surely stale: fits take up to 2 ms a ticket. */
+function staleFitAfterImportMs(tickets: number): number {
+  const { staleRefitAfterMs, staleRefitFitMultiple } = defaultTriageModelOptions;
+  return Math.max(staleRefitAfterMs, staleRefitFitMultiple * 2 * tickets);
+}
+
 /** Tickets with no answer ('') are misses of their gold label, not a label of their own in the macro-F1 mean. */
 const scoreAnswered = (pairs: readonly { gold: string; predicted: string }[]) =>
   scoreClassification(pairs, new Set(pairs.flatMap((p) => [p.gold, p.predicted]).filter((label) => label !== '')));
@@ -88,11 +94,12 @@ const descriptionOf = (row: TicketRow) => (row.body ?? '').slice(0, 20_000);
 
 /** The in-process model on the same history and text as the API run, scored on the same tickets. */
 function inProcessScores(history: readonly { id: string; row: TicketRow }[], scored: readonly TicketRow[]): ApiSourceReport['inProcess'] {
-  const model = new TriageModel();
+  const { model, settle } = settlingModel();
   for (const { id, row } of history) {
     const priority = row.priority ? projectPriority[row.priority] : undefined;
     model.learn({ id, title: titleOf(row), description: descriptionOf(row), category: row.category.trim().slice(0, 100), ...(priority ? { priority } : {}) });
   }
+  settle();
   const results = scored.map((row) => ({ row, result: model.triage({ id: `S-${row.id}`, title: titleOf(row), description: descriptionOf(row) }) }));
   const priorityPairs = results.flatMap(({ row, result }) => (row.priority && projectPriority[row.priority] ? [{ gold: threeLevels(projectPriority[row.priority]!), predicted: threeLevels(result.priority) }] : []));
   return {
@@ -142,6 +149,9 @@ async function evaluateSource(source: string, learned: TicketRow[], scored: Tick
     const report = (await response.json()) as { created: number; failed: number; errors: unknown[] };
     if (report.failed > 0) throw new Error(`import failed for ${report.failed}: ${JSON.stringify(report.errors.slice(0, 3))}`);
     await drained(cloud);
+    // As a deployment settles after an import: the triage model's last fit grows stale, so the first scored
+    // triage refits with every label (staleRefitAfterMs), as the in-process model does after settle().
+    await new Promise((resolve) => setTimeout(resolve, staleFitAfterImportMs(learned.length)));
 
     const predictions: { row: TicketRow; priority: string; category: string }[] = [];
     let closedAsDuplicate = 0;

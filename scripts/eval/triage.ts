@@ -5,8 +5,8 @@
  *
  * Protocol: each source's rows of `tickets.dev.jsonl` are split by a hash of the id: a row is scored when
  * the first 32 bits of sha256(id) mod 100 < 30, else learned from. Learned rows go through `learn()` one at
- * a time in creation order (as an import and later corrections would feed it), and scored rows through
- * `triage()` without their labels; no scored row is ever learned from. With `--held-out FILE` every dev row
+ * a time in creation order (as an import and later corrections would feed it), and, once the import has
+ * settled (`settlingModel`), scored rows through `triage()` without their labels; no scored row is ever learned from. With `--held-out FILE` every dev row
  * is learned from and every row of FILE is scored instead. Choose hyper-parameters with
  * scripts/eval/triage-cv.ts (cross-validation inside the learned rows), not with this script's figures.
  */
@@ -60,7 +60,7 @@ export interface TicketRow {
 
 const scoredPercent = 30;
 const splitProtocol = (salt = '') =>
-  `hash split per source: scored when sha256(id${salt ? ` + '${salt}'` : ''})[0..4] mod 100 < ${scoredPercent} (~${scoredPercent}%), learned otherwise, one learn() at a time in creation order`;
+  `hash split per source: scored when sha256(id${salt ? ` + '${salt}'` : ''})[0..4] mod 100 < ${scoredPercent} (~${scoredPercent}%), learned otherwise, one learn() at a time in creation order, scored once settled`;
 
 // Jira's five levels onto the project's four (data README), and the four onto three.
 export const projectPriority: Readonly<Record<string, Priority>> = { Blocker: 'critical', Critical: 'high', Major: 'medium', Minor: 'low', Trivial: 'low' };
@@ -84,12 +84,13 @@ export async function evaluateTriage(options: TriageEvalOptions): Promise<Triage
 }
 
 async function evaluateSource(source: string, learned: readonly TicketRow[], scored: readonly TicketRow[], embed: Embed | undefined, modelOptions: TriageModelOptions): Promise<SourceReport> {
-  const model = new TriageModel(modelOptions);
+  const { model, settle } = settlingModel(modelOptions);
   const inOrder = [...learned].sort((a, b) => createdTime(a) - createdTime(b));
   const examples = await Promise.all(inOrder.map((row) => toExample(row, embed)));
   const learnStart = performance.now();
   for (const example of examples) model.learn(example);
   const learnMs = performance.now() - learnStart;
+  settle();
 
   const tickets = await Promise.all(scored.map(async (row) => ({ row, ticket: await toTicket(row, embed) })));
   const triageStart = performance.now();
@@ -124,6 +125,16 @@ async function toTicket(row: TicketRow, embed: Embed | undefined) {
 async function toExample(row: TicketRow, embed: Embed | undefined): Promise<LabelledExample> {
   const priority = row.priority ? projectPriority[row.priority] : undefined;
   return { ...(await toTicket(row, embed)), category: row.category, ...(priority ? { priority } : {}) };
+}
+
+/**
+ * A model on the eval's own clock: history is learned at one instant and scored after `settle()`, an hour
+ * later, as a deployment triages once its import has settled. Whether a stale fit is refitted first
+ * (`staleRefitAfterMs`) then never depends on how fast this machine learns.
+ */
+export function settlingModel(options: TriageModelOptions = defaultTriageModelOptions): { model: TriageModel; settle: () => void } {
+  let now = 0;
+  return { model: new TriageModel(options, () => now), settle: () => (now += 3_600_000) };
 }
 
 export function isScored(id: string, salt = ''): boolean {

@@ -24,6 +24,15 @@ export interface TriageModelOptions {
   readonly minLabelledExamples: number;
   /** Refit from scratch once this share of the examples changed since the last fit. */
   readonly refitAfterChangedShare: number;
+  /**
+   * Below that share, a triage first refits once labels changed since the last fit and that fit is older than
+   * `staleRefitAfterMs`, or `staleRefitFitMultiple` times the fit's own duration if that is longer. So a
+   * deployment that went quiet after an import or a run of corrections triages with every one of them (the
+   * share alone could leave up to a tenth of them out for good), and however fast labels arrive, refitting
+   * takes at most 1 / (1 + multiple) of the time.
+   */
+  readonly staleRefitAfterMs: number;
+  readonly staleRefitFitMultiple: number;
   /** Cap on the confidence of a decision not yet learned. */
   readonly coldStartConfidence: number;
   /**
@@ -64,6 +73,8 @@ export const defaultTriageModelOptions: TriageModelOptions = {
   nearDuplicateSimilarity: 0.9,
   minLabelledExamples: 10,
   refitAfterChangedShare: 0.1,
+  staleRefitAfterMs: 2_000,
+  staleRefitFitMultiple: 10,
   coldStartConfidence: 0.3,
   maxFittedExamples: 10_000,
   maxNeighbourExamples: 20_000,
@@ -103,7 +114,8 @@ interface Decision {
  * threshold between adjacent levels, and the median level (`ordinalPriority`).
  * Learning is incremental: a new or corrected label enters the neighbour memory at once (so it acts on the next
  * `triage`), and the linear model is refitted from scratch (about 1.5 s per thousand tickets on one core) once
- * `refitAfterChangedShare` of the examples changed, when a label it has never seen arrives, or after `forget`.
+ * `refitAfterChangedShare` of the examples changed, when a label it has never seen arrives, after `forget`, or
+ * at a triage once fewer changed but the last fit is stale (`staleRefitAfterMs`).
  * (SGD or passive-aggressive steps on each new label between refits were measured: a run of similar new
  * tickets skewed the model and cost up to 0.09 macro-F1.)
  *
@@ -120,15 +132,20 @@ export class TriageModel {
   private space: FeatureSpace;
   private heads: Partial<Record<Head, LinearSvm>> = {};
   private changedSinceFit = 0;
+  private lastFit = { endedAt: 0, durationMs: 0 };
 
-  constructor(readonly options: TriageModelOptions = defaultTriageModelOptions) {
+  /** `clock` (milliseconds, monotonic) times the fits for `staleRefitAfterMs`; a test or an eval passes its own. */
+  constructor(
+    readonly options: TriageModelOptions = defaultTriageModelOptions,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
     this.index = new NeighbourIndex(options.maxNeighbourExamples);
     this.remembered = Math.max(options.maxFittedExamples, options.maxNeighbourExamples);
     this.space = FeatureSpace.fit([], 0, options.features);
   }
 
-  static fromJSON(snapshot: TriageModelSnapshot, options?: TriageModelOptions): TriageModel {
-    const model = new TriageModel(options);
+  static fromJSON(snapshot: TriageModelSnapshot, options?: TriageModelOptions, clock?: () => number): TriageModel {
+    const model = new TriageModel(options, clock);
     model.learnMany(snapshot.examples);
     return model;
   }
@@ -190,7 +207,13 @@ export class TriageModel {
     this.refit();
   }
 
+  /** Labels learned or changed since the last fit, which only the neighbours' vote reflects so far. */
+  get unfitted(): number {
+    return this.changedSinceFit;
+  }
+
   triage(ticket: TicketText): TriageResult {
+    if (this.staleRefitDue()) this.refit();
     const vector = this.space.vectorize(extractTerms(ticket), ticket.embedding);
     const neighbours = this.index.nearest(vector, this.options.neighbours, ticket.id);
     const category = this.decide('category', vector, neighbours);
@@ -235,7 +258,14 @@ export class TriageModel {
     return this.changedSinceFit >= Math.max(1, this.options.refitAfterChangedShare * this.examples.size);
   }
 
+  private staleRefitDue(): boolean {
+    if (this.changedSinceFit === 0) return false;
+    const { staleRefitAfterMs, staleRefitFitMultiple } = this.options;
+    return this.clock() - this.lastFit.endedAt >= Math.max(staleRefitAfterMs, staleRefitFitMultiple * this.lastFit.durationMs);
+  }
+
   private refit(): void {
+    const started = this.clock();
     const stored = [...this.examples.values()];
     const embeddingSize = stored.find(({ example }) => example.embedding)?.example.embedding?.length ?? 0;
     this.space = FeatureSpace.fit(stored.map((s) => s.terms), embeddingSize, this.options.features);
@@ -257,6 +287,8 @@ export class TriageModel {
       }
     }
     this.changedSinceFit = 0;
+    const endedAt = this.clock();
+    this.lastFit = { endedAt, durationMs: endedAt - started };
   }
 
   private decide(head: Head, vector: SparseVector, neighbours: readonly Neighbour[]): Decision | undefined {

@@ -42,6 +42,26 @@ describe('TriageModel', () => {
     expect(corrected.neighbours[0]?.ticketId).toBe('r-1');
   });
 
+  it('refits at a triage once labels changed and its last fit is stale, however few changed', () => {
+    let now = 0;
+    let tick = 300;
+    // Only the linear model decides, and a share of changes never triggers a refit.
+    const options = { ...defaultTriageModelOptions, refitAfterChangedShare: 10, neighbourVoteWeight: 0, nearDuplicateSimilarity: 2 };
+    const model = new TriageModel(options, () => (now += tick));
+    model.learnMany(labelledTickets); // the clock moves 300 ms a reading: the fit ends at 600 having taken 300 ms
+    tick = 0;
+    for (const example of labelledTickets.filter((t) => t.category === 'hardware')) model.learn({ ...example, category: 'access' });
+    const printer = ticket('Printer jams on every page');
+
+    now = 600 + 2_999; // stale after max(staleRefitAfterMs 2,000, 10 × the fit's 300 ms)
+    expect(model.triage(printer).category).toBe('hardware');
+    expect(model.unfitted).toBe(6);
+
+    now = 600 + 3_000;
+    expect(model.triage(printer).category).toBe('access');
+    expect(model.unfitted).toBe(0);
+  });
+
   it('recognises a question by how it asks, even in words its history never used for one', () => {
     const asked = ['How do I configure the proxy', 'How can I change the colour theme', 'Is there a way to hide the sidebar', 'Any idea how to reset my settings', 'Is it possible to pin a tab', 'How should I set the default font'];
     const wanted = ['Add export of reports to CSV', 'Support exporting reports as PDF', 'Add a dark colour theme', 'Allow pinning reports to the home page', 'Add keyboard shortcuts for reports', 'Support scheduled report exports'];

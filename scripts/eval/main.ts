@@ -1,10 +1,12 @@
 /**
- * `npm run eval -- [--data ../shared/data] [--embeddings] [--through-api] [--only triage|dedupe]`: triage
+ * `npm run eval -- [--data ../shared/data] [--split test] [--embeddings] [--through-api] [--only triage|dedupe]`: triage
  * and duplicate detection scored on the labelled data. Triage per source (accuracy, macro-F1 for priority
  * at 4 and 3 levels and for category); duplicates by time-ordered recall@1/5/10 and precision/recall at
  * the threshold. With `--through-api`, triage is also scored through the HTTP API of a running local cloud
  * (import, then open each scored ticket and read back its triage), which is slower. `--only` runs one part,
- * to iterate on it.
+ * to iterate on it. `--split NAME` scores a held-out half: triage learns every row of `tickets.dev.jsonl` and
+ * scores every row of `tickets.NAME.jsonl`; duplicates are scored on `duplicates.NAME.jsonl` and
+ * `pairs.NAME.jsonl`.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +22,7 @@ const { values } = parseArgs({
     embeddings: { type: 'boolean', default: false },
     'through-api': { type: 'boolean', default: false },
     only: { type: 'string' },
+    split: { type: 'string' },
   },
 });
 const dataDir = path.resolve(values.data);
@@ -27,15 +30,17 @@ const parts = ['triage', 'dedupe'] as const;
 if (values.only !== undefined && !(parts as readonly string[]).includes(values.only)) {
   throw new Error(`--only takes one of ${parts.join(', ')}, not ${values.only}`);
 }
+if (values['through-api'] && values.split !== undefined) throw new Error('--through-api scores the dev split only; drop --split');
 const runs = (part: (typeof parts)[number]) => values.only === undefined || values.only === part;
 
 if (runs('triage')) {
   console.info('## Triage (local model, per source)\n');
-  console.info(formatTriageReport(await evaluateTriage({ dataDir, useEmbeddings: values.embeddings })));
+  const heldOut = values.split ? { heldOutFile: path.join(dataDir, `tickets.${values.split}.jsonl`) } : {};
+  console.info(formatTriageReport(await evaluateTriage({ dataDir, useEmbeddings: values.embeddings, ...heldOut })));
 }
 if (runs('dedupe')) {
   console.info('\n## Duplicate detection\n');
-  printDedupeReport(await evaluateDedupe({ dataDir, useEmbeddings: values.embeddings }));
+  printDedupeReport(await evaluateDedupe({ dataDir, useEmbeddings: values.embeddings, ...(values.split ? { split: values.split } : {}) }));
 }
 if (values['through-api'] && runs('triage')) {
   console.info('\n## Triage through the HTTP API (import, then POST each scored ticket and read its triage)\n');

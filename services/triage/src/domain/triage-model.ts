@@ -181,8 +181,10 @@ export class TriageModel {
 
   /** Adds or replaces (same id) a labelled ticket; it affects the next `triage` call. */
   learn(example: LabelledExample): void {
+    const previous = this.examples.get(example.id)?.example;
     this.store(example);
-    this.changedSinceFit++;
+    // A status change re-teaches a ticket with the same text and labels: nothing the fit reads has changed.
+    if (!previous || !sameForFit(previous, example)) this.changedSinceFit++;
     const unseenLabel = (['priority', 'category'] as const).some((head) => {
       const label = labelOf(example, head);
       return label !== undefined && this.heads[head]?.labels.includes(label) === false;
@@ -341,6 +343,11 @@ export class TriageModel {
     const { priority, confidence } = priorityByRules(`${ticket.title}\n${ticket.description}`);
     return { label: priority, confidence: Math.min(confidence, this.options.coldStartConfidence), basis: 'rules' };
   }
+}
+
+/** Whether two versions of a ticket give the linear model the same example (resolution hours it does not read). */
+function sameForFit(a: LabelledExample, b: LabelledExample): boolean {
+  return a.title === b.title && a.description === b.description && a.priority === b.priority && a.category === b.category;
 }
 
 function mostVoted(votes: ReadonlyMap<string, number>): [string, number] | undefined {

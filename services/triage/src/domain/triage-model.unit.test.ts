@@ -60,6 +60,13 @@ describe('TriageModel', () => {
     now = 600 + 3_000;
     expect(model.triage(printer).category).toBe('access');
     expect(model.unfitted).toBe(0);
+
+    // Re-taught with the same text and labels (a status change, a resolution time): nothing to refit for.
+    const [resolved] = labelledTickets;
+    model.learn({ ...resolved!, resolutionHours: 5 });
+    expect(model.unfitted).toBe(0);
+    model.learn({ ...resolved!, resolutionHours: 5, priority: 'high' });
+    expect(model.unfitted).toBe(1);
   });
 
   it('recognises a question by how it asks, even in words its history never used for one', () => {

@@ -1,7 +1,7 @@
 // Issue forms ask the reporter what kind of report it is: "### Issue Type\n\nSupport" (GitHub issue forms),
 // "Type: <b>Bug</b>" (VS Code's reporter), "Do you want to request a *feature* or report a *bug*?** Feature".
 const kindField =
-  /(?:^|\n)[#*\s]*(?:issue\s+type|type\s+of\s+(?:issue|report|request)|kind\s+of\s+(?:issue|report))[*:\s]*\n?\s*|\btype:\s*<b>\s*|do you want to request an? \*?feature\*? or report an? \*?bug\*?\?[*\s]*/i;
+  /(?:^|\n)[#* \t]*(?:issue\s+type|type\s+of\s+(?:issue|report|request)|kind\s+of\s+(?:issue|report))[*:\s]*\n?\s*|\btype:\s*<b>\s*|do you want to request an? \*?feature\*? or report an? \*?bug\*?\?[*\s]*/i;
 const kindWords = /\b(bug|regression|crash|feature|enhancement|question|support|docs?|documentation|performance|build|install\w*|security|others?)\b/i;
 const answerLength = 40;
 

@@ -10,10 +10,12 @@
 /** Named patterns, each tested on the title and on the description apart (`t:` and `b:` cues). */
 const patterns: readonly (readonly [string, RegExp])[] = [
   ['code-block', /```|^(?: {4}|\t)\S/m],
-  ['stack-trace', /^\s*at [\w$.<>]+\([\w$.]*(?::\d+)?\)|Traceback \(most recent call last\)|^Caused by:|Exception in thread|^\s*File "[^"]+", line \d+/m],
+  // Line-leading space is `[ \t]*`, not `\s*`: with /m, `^\s*` would span blank lines and backtrack over them
+  // (half a second for a description of 20,000 newlines).
+  ['stack-trace', /^[ \t]*at [\w$.<>]+\([\w$.]*(?::\d+)?\)|Traceback \(most recent call last\)|^Caused by:|Exception in thread|^[ \t]*File "[^"]+", line \d+/m],
   ['exception', /\b\w*(Exception|Error)\b/],
   ['log-line', /\d\d:\d\d:\d\d(?:[,.]\d+)?\s+(?:\[[^\]]*\]\s+)?(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\b/],
-  ['image', /!\[[^\]]*\]\(|<img\b/i],
+  ['image', /!\[[^\]\n]{0,200}\]\(|<img\b/i], // alt text bounded: an unclosed `![` must not scan to the end
   ['link', /https?:\/\//],
   ['environment', /\b(os|operating system|platform|version|browser|python version|node version|system information|environment)\s*[:=]/i],
   ['greeting', /^\s*(hi|hello|hey|dear|greetings)\b/i],

@@ -23,6 +23,9 @@ describe('textCues', () => {
     expect(textCues('', '2015-03-02 12:34:56,789 WARN [main] Server: retrying')).toContain('b:log-line');
     expect(textCues('', 'Run this:\n```\nnpm start\n```')).toContain('b:code-block');
     expect(textCues('Fix typo in javadoc', '')).toContain('t:cosmetic');
+    expect(textCues('', 'See ![screenshot](https://example.com/a.png)')).toContain('b:image');
+    expect(textCues('', 'No image here: ![unclosed')).not.toContain('b:image');
+    expect(textCues('', '\n\n  at org.example.Main.run(Main.java:12)')).toContain('b:stack-trace');
   });
 
   it('names how the title opens, how many questions it asks and how long it is', () => {

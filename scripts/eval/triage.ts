@@ -6,8 +6,8 @@
  * Protocol: each source's rows of `tickets.dev.jsonl` are split by a hash of the id: a row is scored when
  * the first 32 bits of sha256(id) mod 100 < 30, else learned from. Learned rows go through `learn()` one at
  * a time in creation order (as an import and later corrections would feed it), and, once the import has
- * settled (`settlingModel`), scored rows through `triage()` without their labels; no scored row is ever learned from. With `--held-out FILE` every dev row
- * is learned from and every row of FILE is scored instead. Choose hyper-parameters with
+ * settled (`settlingModel`), scored rows through `triage()` without their labels; no scored row is ever
+ * learned from. With `--held-out FILE` every dev row is learned from and every row of FILE is scored instead. Choose hyper-parameters with
  * scripts/eval/triage-cv.ts (cross-validation inside the learned rows), not with this script's figures.
  */
 import { createHash } from 'node:crypto';

@@ -2,8 +2,9 @@
  * Triage quality measured the way a user meets it: for each source (one deployment each), a fresh
  * `npm start` cloud in-process; the learned part is imported through POST /api/tickets/import with its
  * labels, the scored part opened through POST /api/tickets without labels, and each scored ticket's
- * suggestion is read back from GET /api/tickets/{id} once the cognitive chain has triaged it. Same split as
- * scripts/eval/triage.ts (a hash of the id), so no scored ticket is ever learned from.
+ * suggestion is read back from GET /api/tickets/{id} once the cognitive chain has triaged it (or, for one it
+ * closed as a duplicate, the labels it took from its original). Same split as scripts/eval/triage.ts (a hash
+ * of the id), so no scored ticket is ever learned from.
  *
  *   tsx scripts/eval/through-api.ts [--data ../shared/data] [--sources jira,github,cfpb] [--limit N]
  *
@@ -42,7 +43,7 @@ export interface ApiSourceReport {
   category: ClassificationScore;
   priority4?: ClassificationScore;
   priority3?: ClassificationScore;
-  /** Scored tickets the chain closed as duplicates of history instead of triaging (scored as misses). */
+  /** Scored tickets the chain closed as duplicates instead of triaging (scored by the labels they took from their original). */
   closedAsDuplicate: number;
   /** Of those, how many history tickets they were closed against carry the scored ticket's own category. */
   closedAsDuplicateOfSameCategory: number;
@@ -173,12 +174,15 @@ async function evaluateSource(source: string, learned: TicketRow[], scored: Tick
             const ticket = (await (await fetch(`${cloud.url}/api/tickets/${id}`, { headers })).json()) as {
               triage: { status: string; priority: string | null; category: string | null } | null;
               duplicateOf: string | null;
+              priority: string | null;
+              category: string | null;
             };
             if (ticket.triage?.status === 'completed') {
               predictions.push({ row, priority: ticket.triage.priority ?? '', category: ticket.triage.category ?? '' });
               break;
             }
-            // Closed as a duplicate of history: no triage to score; count it as a miss, not a skip.
+            // Closed as a duplicate: never triaged, it shows the labels it took from its original, which are
+            // scored as the desk's answer. A failed triage is a miss, not a skip.
             if (ticket.duplicateOf !== null || ticket.triage?.status === 'failed') {
               if (ticket.duplicateOf !== null) {
                 closedAsDuplicate++;
@@ -187,7 +191,7 @@ async function evaluateSource(source: string, learned: TicketRow[], scored: Tick
                 const [duplicateOfTitle, category] = original ? [original.title, original.category] : earlier ? [titleOf(earlier), earlier.category.trim()] : [ticket.duplicateOf, undefined];
                 duplicates.push({ title: titleOf(row), duplicateOfTitle, of: original ? 'history' : 'scored', sameCategory: category === row.category.trim() });
               } else failed++;
-              predictions.push({ row, priority: '', category: '' });
+              predictions.push({ row, priority: ticket.duplicateOf !== null ? (ticket.priority ?? '') : '', category: ticket.duplicateOf !== null ? (ticket.category ?? '') : '' });
               break;
             }
             if (Date.now() > deadline) {

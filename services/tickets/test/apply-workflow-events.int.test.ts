@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TicketTriagedV1 } from '@cogdesk/events-schema';
+import type { TicketDuplicateDetectedV1, TicketTriagedV1 } from '@cogdesk/events-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkflowEventsHandler } from '../src/consumers/apply-workflow-events';
 import { buildTicketsApp } from './test-app';
@@ -31,6 +31,21 @@ function triaged(ticketId: string, priority: 'low' | 'critical'): TicketTriagedV
   };
 }
 
+function duplicateDetected(ticketId: string, duplicateOf: string): TicketDuplicateDetectedV1 {
+  return {
+    id: randomUUID(),
+    type: 'ticket.duplicate-detected',
+    version: 1,
+    source: 'cogdesk.workflow',
+    time: new Date().toISOString(),
+    subject: ticketId,
+    correlationId: randomUUID(),
+    causationId: null,
+    actor: { type: 'agent', id: 'cogdesk-workflow' },
+    data: { ticketId, duplicateOf, score: 0.97, threshold: 0.9, neighbours: [{ ticketId: duplicateOf, score: 0.97 }] },
+  };
+}
+
 describe('applying workflow events to tickets', () => {
   it('applies a triage result once, however often it is delivered, and never over a person’s priority', async () => {
     const api = await buildTicketsApp(mongo.db);
@@ -46,6 +61,22 @@ describe('applying workflow events to tickets', () => {
     expect(ticket).toMatchObject({ priority: 'low', category: 'billing', triage: { status: 'completed', priority: 'critical' }, version: 2 });
     const history = (await (await api.request('GET', `/api/tickets/${id}/history`)).json()) as { items: { type: string; actor: { type: string } }[] };
     expect(history.items.map((item) => `${item.type}:${item.actor.type}`)).toEqual(['ticket.created:user', 'ticket.updated:agent']);
+  });
+
+  it("closes a duplicate with its original's labels where no person set them", async () => {
+    const api = await buildTicketsApp(mongo.db);
+    const apply = createWorkflowEventsHandler({ store: api.store, relay: api.relay, logger: api.logger });
+    const open = async (body: Record<string, unknown>) => ((await (await api.request('POST', '/api/tickets', { body })).json()) as { id: string }).id;
+    const original = await open({ title: 'Invoice PDF fails', priority: 'high', category: 'billing' });
+    const duplicate = await open({ title: 'Invoice PDF fails again' });
+    const duplicateWithPriority = await open({ title: 'Invoice PDF fails for me too', priority: 'low' });
+
+    await apply(duplicateDetected(duplicate, original));
+    await apply(duplicateDetected(duplicateWithPriority, original));
+
+    const read = async (id: string) => (await (await api.request('GET', `/api/tickets/${id}`)).json()) as Record<string, unknown>;
+    expect(await read(duplicate)).toMatchObject({ status: 'closed', duplicateOf: original, priority: 'high', category: 'billing' });
+    expect(await read(duplicateWithPriority)).toMatchObject({ status: 'closed', duplicateOf: original, priority: 'low', category: 'billing' });
   });
 
   it('skips an event for a ticket that no longer exists, without failing the batch', async () => {

@@ -46,11 +46,20 @@ export function commandFor(event: CogdeskEvent): TicketCommand | null {
   }
 }
 
+/** A duplicate the chain found takes its original's labels where no person set them: the decider needs them. */
+async function withOriginalLabels(command: TicketCommand | null, store: TicketStore): Promise<TicketCommand | null> {
+  if (command?.type !== 'CloseAsDuplicate') return command;
+  const original = await store.load(command.duplicateOf);
+  if (!original || original.state.deleted) return command;
+  const { priority, category } = original.state.ticket;
+  return { ...command, original: { priority, category } };
+}
+
 export function createWorkflowEventsHandler(deps: { store: TicketStore; relay: OutboxRelay; logger: AppLogger; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
   return async (envelope: EventEnvelope): Promise<void> => {
     const event = envelope as CogdeskEvent;
-    const command = commandFor(event);
+    const command = await withOriginalLabels(commandFor(event), deps.store);
     if (!command) return;
     try {
       const outcome = await handleCommand(

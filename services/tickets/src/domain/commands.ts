@@ -103,6 +103,11 @@ export interface CloseAsDuplicate {
   duplicateOf: string;
   /** The similarity that made an agent decide, shown in the status change's reason. */
   score?: number;
+  /**
+   * The labels of the ticket it duplicates (the chain passes them): they fill in the priority and category no
+   * person set, as a triage would have, so the duplicate is counted with its original wherever labels count.
+   */
+  original?: { priority: Priority | null; category: string | null };
 }
 
 /** `DELETE /api/tickets/{id}/duplicate-of`: undo a duplicate close. */

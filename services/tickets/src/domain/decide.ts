@@ -210,7 +210,11 @@ function closeAsDuplicate(command: CloseAsDuplicate, state: TicketState | null, 
   if (ticket.status !== 'closed') assertStatusChangeAllowed(ticket, 'closed');
 
   const recorder = new EventRecorder(live, context);
-  recorder.updated({ duplicateOf: command.duplicateOf });
+  const patch: TicketPatch = { duplicateOf: command.duplicateOf };
+  // Like a triage, the original's labels never overwrite a person's choice.
+  if (command.original?.priority && !live.setByPerson.priority) patch.priority = command.original.priority;
+  if (command.original?.category && !live.setByPerson.category) patch.category = command.original.category;
+  recorder.updated(patch);
   const score = command.score === undefined ? '' : ` (similarity ${command.score})`;
   recorder.statusChanged('closed', `duplicate of ${command.duplicateOf}${score}`);
   return recorder.events;

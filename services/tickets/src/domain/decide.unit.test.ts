@@ -513,6 +513,32 @@ describe('CloseAsDuplicate', () => {
     expect(state?.statusBeforeDuplicate).toBe('open');
   });
 
+  it("gives a duplicate the chain closes its original's priority and category, never over a person's choice", () => {
+    const original = { priority: 'high', category: 'billing' } as const;
+    given(history(create()))
+      .when({ ...closeAsDuplicate(OTHER_TICKET_ID, 0.95), original }, { by: dedupeAgent })
+      .then([
+        {
+          type: 'ticket.updated',
+          data: {
+            changes: [
+              { field: 'priority', from: null, to: 'high' },
+              { field: 'category', from: null, to: 'billing' },
+              { field: 'duplicateOf', from: null, to: OTHER_TICKET_ID },
+            ],
+            ticket: { priority: 'high', category: 'billing' },
+          },
+        },
+        { type: 'ticket.status-changed' },
+      ]);
+    given(history(create({ priority: 'low' })))
+      .when({ ...closeAsDuplicate(), original }, { by: dedupeAgent })
+      .then([{ type: 'ticket.updated', data: { ticket: { priority: 'low', category: 'billing' } } }, { type: 'ticket.status-changed' }]);
+    given(history(create()))
+      .when({ ...closeAsDuplicate(), original: { priority: null, category: null } }, { by: dedupeAgent })
+      .then([{ type: 'ticket.updated', data: { changes: [{ field: 'duplicateOf' }], ticket: { priority: null, category: null } } }, { type: 'ticket.status-changed' }]);
+  });
+
   it('lets a person close a ticket in work as a duplicate by hand; undoing restores the status it had', () => {
     const inProgress = history(create(), changeStatus('in_progress'));
     const { events } = given(inProgress)

@@ -13,37 +13,28 @@ afterAll(async () => {
   await mongo?.stop();
 });
 
-function triaged(ticketId: string, priority: 'low' | 'critical'): TicketTriagedV1 {
+/** What every event the workflow publishes about `ticketId` carries besides its type and data. */
+function fromWorkflow(ticketId: string) {
   return {
     id: randomUUID(),
-    type: 'ticket.triaged',
-    version: 1,
-    source: 'cogdesk.workflow',
+    version: 1 as const,
+    source: 'cogdesk.workflow' as const,
     time: new Date().toISOString(),
     subject: ticketId,
     correlationId: randomUUID(),
     causationId: null,
-    actor: { type: 'agent', id: 'cogdesk-workflow' },
-    data: {
-      ticketId,
-      triage: { priority, category: 'billing', confidence: 0.7, estimatedResolutionHours: 2, recommendedSteps: ['Check the invoice'], provider: 'local', model: 'm', promptVersion: 'p', neighbours: [] },
-    },
+    actor: { type: 'agent' as const, id: 'cogdesk-workflow' },
   };
 }
 
+function triaged(ticketId: string, priority: 'low' | 'critical'): TicketTriagedV1 {
+  const triage = { priority, category: 'billing', confidence: 0.7, estimatedResolutionHours: 2, recommendedSteps: ['Check the invoice'], provider: 'local', model: 'm', promptVersion: 'p', neighbours: [] };
+  return { ...fromWorkflow(ticketId), type: 'ticket.triaged', data: { ticketId, triage } };
+}
+
 function duplicateDetected(ticketId: string, duplicateOf: string): TicketDuplicateDetectedV1 {
-  return {
-    id: randomUUID(),
-    type: 'ticket.duplicate-detected',
-    version: 1,
-    source: 'cogdesk.workflow',
-    time: new Date().toISOString(),
-    subject: ticketId,
-    correlationId: randomUUID(),
-    causationId: null,
-    actor: { type: 'agent', id: 'cogdesk-workflow' },
-    data: { ticketId, duplicateOf, score: 0.97, threshold: 0.9, neighbours: [{ ticketId: duplicateOf, score: 0.97 }] },
-  };
+  const data = { ticketId, duplicateOf, score: 0.97, threshold: 0.9, neighbours: [{ ticketId: duplicateOf, score: 0.97 }] };
+  return { ...fromWorkflow(ticketId), type: 'ticket.duplicate-detected', data };
 }
 
 describe('applying workflow events to tickets', () => {

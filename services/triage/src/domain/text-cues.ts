@@ -14,7 +14,7 @@ const patterns: readonly (readonly [string, RegExp])[] = [
   // (half a second for a description of 20,000 newlines).
   ['stack-trace', /^[ \t]*at [\w$.<>]+\([\w$.]*(?::\d+)?\)|Traceback \(most recent call last\)|^Caused by:|Exception in thread|^[ \t]*File "[^"]+", line \d+/m],
   ['exception', /\b\w*(Exception|Error)\b/],
-  ['log-line', /\d\d:\d\d:\d\d(?:[,.]\d+)?\s+(?:\[[^\]]*\]\s+)?(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\b/],
+  ['log-line', /\d\d:\d\d:\d\d(?:[,.]\d+)?\s+(?:\[[^\]\n]{0,100}\]\s+)?(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\b/],
   ['image', /!\[[^\]\n]{0,200}\]\(|<img\b/i], // alt text bounded: an unclosed `![` must not scan to the end
   ['link', /https?:\/\//],
   ['environment', /\b(os|operating system|platform|version|browser|python version|node version|system information|environment)\s*[:=]/i],

@@ -105,7 +105,7 @@ export interface CloseAsDuplicate {
   score?: number;
   /**
    * The labels of the ticket it duplicates (the chain passes them): they fill in the priority and category no
-   * person set, as a triage would have, so the duplicate is counted with its original wherever labels count.
+   * person set, as a triage would have, so filters and counts by label find the duplicate with its original.
    */
   original?: { priority: Priority | null; category: string | null };
 }

@@ -70,6 +70,21 @@ describe('applying workflow events to tickets', () => {
     expect(await read(duplicateWithPriority)).toMatchObject({ status: 'closed', duplicateOf: original, priority: 'low', category: 'billing' });
   });
 
+  it('does not close again as a duplicate what a person unlinked from that original', async () => {
+    const api = await buildTicketsApp(mongo.db);
+    const apply = createWorkflowEventsHandler({ store: api.store, relay: api.relay, logger: api.logger });
+    const open = async (title: string) => ((await (await api.request('POST', '/api/tickets', { body: { title } })).json()) as { id: string }).id;
+    const original = await open('VPN drops every hour');
+    const ticket = await open('VPN drops hourly');
+    await apply(duplicateDetected(ticket, original));
+    expect((await api.request('DELETE', `/api/tickets/${ticket}/duplicate-of`)).status).toBe(200);
+
+    await apply(duplicateDetected(ticket, original)); // the chain again, after an edit to the ticket
+
+    const read = (await (await api.request('GET', `/api/tickets/${ticket}`)).json()) as Record<string, unknown>;
+    expect(read).toMatchObject({ status: 'open', duplicateOf: null });
+  });
+
   it('skips an event for a ticket that no longer exists, without failing the batch', async () => {
     const api = await buildTicketsApp(mongo.db);
     const apply = createWorkflowEventsHandler({ store: api.store, relay: api.relay, logger: api.logger });

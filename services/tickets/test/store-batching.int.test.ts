@@ -139,5 +139,6 @@ function stateOf(title: string) {
     deleted: false,
     setByPerson: { priority: false, category: false },
     statusBeforeDuplicate: null,
+    notDuplicateOf: [],
   };
 }

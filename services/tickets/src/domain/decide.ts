@@ -205,8 +205,9 @@ function closeAsDuplicate(command: CloseAsDuplicate, state: TicketState | null, 
   if (command.duplicateOf === ticket.id) throw new DuplicateOfSelfError(ticket.id);
   if (ticket.duplicateOf === command.duplicateOf) return [];
   if (ticket.duplicateOf !== null) throw new AlreadyDuplicateError(ticket.id, ticket.duplicateOf, command.duplicateOf);
-  // The chain closes only tickets nobody has started on: work a person has begun is theirs to judge.
-  if (!byPerson && ticket.status !== 'open') return [];
+  // The chain closes only tickets nobody has started on: work a person has begun is theirs to judge. Nor does
+  // it link again what a person unlinked (a later edit runs the chain, which finds the same original).
+  if (!byPerson && (ticket.status !== 'open' || live.notDuplicateOf.includes(command.duplicateOf))) return [];
   if (ticket.status !== 'closed') assertStatusChangeAllowed(ticket, 'closed');
 
   const recorder = new EventRecorder(live, context);

@@ -574,6 +574,14 @@ describe('CloseAsDuplicate', () => {
     given(history(create(), changeStatus('waiting'))).when(closeAsDuplicate(), { by: dedupeAgent }).thenNothingHappens();
   });
 
+  it('does not let the chain link again what a person unlinked; a person still may', () => {
+    const unlinked = history(create(), by(dedupeAgent, closeAsDuplicate()), reopenFromDuplicate);
+    given(unlinked).when(closeAsDuplicate(OTHER_TICKET_ID, 0.97), { by: dedupeAgent }).thenNothingHappens();
+    given(unlinked).when(closeAsDuplicate(THIRD_TICKET_ID, 0.97), { by: dedupeAgent }).then([{ type: 'ticket.updated' }, { type: 'ticket.status-changed' }]);
+    const { state } = given(unlinked).when(closeAsDuplicate()).then([{ type: 'ticket.updated' }, { type: 'ticket.status-changed' }]);
+    expect(state?.notDuplicateOf).toEqual([]);
+  });
+
   it('refuses a duplicate of itself (422)', () => {
     const error = given(history(create())).when(closeAsDuplicate(TICKET_ID)).thenThrows(DuplicateOfSelfError, /cannot be a duplicate of itself/);
     expect(error.kind).toBe('invalid');

@@ -8,7 +8,7 @@ import type { TicketState } from './state';
  *   otherwise a priority/category counts as a person's when a `user` chose it (at creation or in an update),
  *   until a `user` clears it to null (the AI may then fill it again);
  * - linking a duplicate remembers the status the ticket had (a `ticket.updated` never changes status),
- *   unlinking forgets it.
+ *   unlinking forgets it; a person's unlink also remembers which ticket it is not a duplicate of.
  */
 export function evolve(state: TicketState | null, event: TicketEvent): TicketState {
   const ticket = event.data.ticket;
@@ -20,12 +20,13 @@ export function evolve(state: TicketState | null, event: TicketEvent): TicketSta
         deleted: false,
         setByPerson: { priority: byPerson && ticket.priority !== null, category: byPerson && ticket.category !== null },
         statusBeforeDuplicate: null,
+        notDuplicateOf: [],
       };
     }
     case 'ticket.updated': {
       const current = state ?? stateFrom(ticket);
       const setByPerson = { ...current.setByPerson };
-      let { statusBeforeDuplicate } = current;
+      let { statusBeforeDuplicate, notDuplicateOf } = current;
       for (const change of event.data.changes) {
         if ((change.field === 'priority' || change.field === 'category') && event.actor.type === 'user') {
           setByPerson[change.field] = change.to !== null;
@@ -33,9 +34,14 @@ export function evolve(state: TicketState | null, event: TicketEvent): TicketSta
         if (change.field === 'duplicateOf') {
           if (change.to === null) statusBeforeDuplicate = null;
           else if (change.from === null) statusBeforeDuplicate = ticket.status;
+          if (event.actor.type === 'user') {
+            // A person's unlink says "not a duplicate of that one"; their own link takes it back.
+            notDuplicateOf = notDuplicateOf.filter((id) => id !== change.to);
+            if (change.to === null && typeof change.from === 'string') notDuplicateOf = [...notDuplicateOf, change.from];
+          }
         }
       }
-      return { ...current, ticket, setByPerson, statusBeforeDuplicate };
+      return { ...current, ticket, setByPerson, statusBeforeDuplicate, notDuplicateOf };
     }
     case 'ticket.status-changed':
     case 'ticket.triage-requested':
@@ -56,5 +62,5 @@ export function replay(events: readonly TicketEvent[]): TicketState | null {
 
 // Only for a history that does not start with its creation (it always should): the snapshot is all we know.
 function stateFrom(ticket: TicketSnapshot): TicketState {
-  return { ticket, deleted: false, setByPerson: { priority: false, category: false }, statusBeforeDuplicate: null };
+  return { ticket, deleted: false, setByPerson: { priority: false, category: false }, statusBeforeDuplicate: null, notDuplicateOf: [] };
 }

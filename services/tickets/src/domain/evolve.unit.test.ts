@@ -39,6 +39,7 @@ describe('replay', () => {
       deleted: false,
       setByPerson: { priority: true, category: true },
       statusBeforeDuplicate: 'in_progress',
+      notDuplicateOf: [],
     });
   });
 
@@ -78,6 +79,12 @@ describe('evolve: duplicate links', () => {
     const undone = history(create(), changeStatus('waiting'), closeAsDuplicate(), reopenFromDuplicate);
     expect(replay(undone)).toMatchObject({ statusBeforeDuplicate: null, ticket: { status: 'waiting', duplicateOf: null } });
   });
+
+  it('remembers which ticket a person, not an agent, said it is not a duplicate of', () => {
+    const unlinked = history(create(), by(dedupeAgent, closeAsDuplicate()), reopenFromDuplicate);
+    expect(replay(unlinked)?.notDuplicateOf).toEqual([OTHER_TICKET_ID]);
+    expect(replay(history(create(), closeAsDuplicate(), by(dedupeAgent, reopenFromDuplicate)))?.notDuplicateOf).toEqual([]);
+  });
 });
 
 describe('evolve without the creation (a partial history)', () => {
@@ -88,6 +95,7 @@ describe('evolve without the creation (a partial history)', () => {
       deleted: false,
       setByPerson: { priority: false, category: false },
       statusBeforeDuplicate: null,
+      notDuplicateOf: [],
     });
   });
 });

@@ -13,6 +13,8 @@ export interface TicketState {
   setByPerson: { priority: boolean; category: boolean };
   /** The status a ticket had before it was closed as a duplicate, restored when that is undone. */
   statusBeforeDuplicate: Status | null;
+  /** Tickets a person unlinked this one from as their duplicate: the chain may not link it to them again. */
+  notDuplicateOf: string[];
 }
 
 /** The ticket as reads see it: null when it never existed or was deleted (`GET` answers 404). */

@@ -17,6 +17,8 @@ export interface TicketDocument extends Omit<TicketSnapshot, 'id'> {
   deleted: boolean;
   setByPerson: TicketState['setByPerson'];
   statusBeforeDuplicate: TicketState['statusBeforeDuplicate'];
+  /** Absent in documents written before it existed: read as none. */
+  notDuplicateOf?: TicketState['notDuplicateOf'];
   /** For sorting by priority: 0 (none) .. 4 (critical). */
   priorityRank: number;
   /** Lower-cased words of title and description, for `q`. */
@@ -59,6 +61,7 @@ export function stateOfDocument(document: TicketDocument): TicketState {
     deleted: document.deleted,
     setByPerson: document.setByPerson,
     statusBeforeDuplicate: document.statusBeforeDuplicate,
+    notDuplicateOf: document.notDuplicateOf ?? [],
   };
 }
 
@@ -70,6 +73,7 @@ export function stateFields(state: TicketState): Omit<TicketDocument, '_id' | 'o
     deleted: state.deleted,
     setByPerson: state.setByPerson,
     statusBeforeDuplicate: state.statusBeforeDuplicate,
+    notDuplicateOf: state.notDuplicateOf,
     priorityRank: state.ticket.priority ? PRIORITY_RANK[state.ticket.priority] : 0,
     words: wordsOf(`${state.ticket.title} ${state.ticket.description}`),
   };

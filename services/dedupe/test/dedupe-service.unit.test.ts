@@ -32,6 +32,26 @@ describe('DedupeService', () => {
     expect(result.neighbours.map((n) => n.ticketId)).not.toContain('T-3');
   });
 
+  it('never offers again the original a person unlinked a ticket from, so the chain triages it instead', async () => {
+    const { dedupe } = service();
+    await dedupe.apply(ticketCreated({ ...crash, id: 'T-1', createdAt: '2026-01-01T00:00:00.000Z' }));
+    const copy = ticketCreated({ ...crash, id: 'T-3', createdAt: '2026-01-02T00:00:00.000Z' });
+    await dedupe.apply(copy);
+    const person = { type: 'user', id: 'u_1' } as const;
+    const at = (version: number) => ({ ...copy.data.ticket, version });
+
+    await dedupe.apply(ticketUpdated(at(3), [{ field: 'duplicateOf', from: 'T-1', to: null }], { type: 'agent', id: 'cogdesk-workflow' }));
+    expect((await dedupe.findDuplicates({ ticket: at(3) })).best?.ticketId).toBe('T-1'); // only a person's unlink counts
+
+    await dedupe.apply(ticketUpdated(at(5), [{ field: 'duplicateOf', from: 'T-1', to: null }], person));
+    const unlinked = await dedupe.findDuplicates({ ticket: at(5) });
+    expect(unlinked.isDuplicate).toBe(false);
+    expect(unlinked.neighbours.map((n) => n.ticketId)).not.toContain('T-1');
+
+    await dedupe.apply(ticketUpdated(at(7), [{ field: 'duplicateOf', from: null, to: 'T-1' }], person));
+    expect((await dedupe.findDuplicates({ ticket: at(7) })).best?.ticketId).toBe('T-1');
+  });
+
   it('does not call a distinct ticket a duplicate', async () => {
     const { dedupe } = service();
     await dedupe.apply(ticketCreated({ ...crash, id: 'T-1', createdAt: '2026-01-01T00:00:00.000Z' }));

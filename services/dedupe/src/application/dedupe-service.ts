@@ -2,7 +2,7 @@
  * The dedupe service's use cases: keep the index in step with ticket events (idempotent and order-safe by
  * ticket version), answer the workflow's FindDuplicates task, and list a ticket's similar tickets.
  */
-import type { CogdeskEvent, TicketSnapshot } from '@cogdesk/events-schema';
+import type { CogdeskEvent, TicketChange, TicketSnapshot } from '@cogdesk/events-schema';
 import { isDuplicate, type SimilarTicket, type TicketDocument } from '../domain/duplicate-detector';
 import type { SimilarTickets } from '../similar-tickets';
 
@@ -30,6 +30,11 @@ export interface FindDuplicatesOutput {
 export interface IndexState {
   /** The highest ticket version applied per ticket, deletions included: older events change nothing. */
   versions: Record<string, number>;
+  /**
+   * Per ticket, the tickets a person unlinked it from as their duplicate: never offered as its original
+   * again, so the chain triages it instead (optional: states saved before it have none).
+   */
+  notDuplicateOf?: Record<string, string[]>;
 }
 
 export interface DedupeStorage {
@@ -66,8 +71,12 @@ export class DedupeService {
   async apply(event: CogdeskEvent): Promise<boolean> {
     switch (event.type) {
       case 'ticket.created':
-      case 'ticket.updated':
         return this.upsert(event.data.ticket);
+      case 'ticket.updated': {
+        const fresh = (this.state.versions[event.data.ticket.id] ?? 0) < event.data.ticket.version;
+        if (fresh && event.actor.type === 'user') this.rememberUnlinks(event.data.ticket.id, event.data.changes);
+        return this.upsert(event.data.ticket);
+      }
       case 'ticket.deleted': {
         const { id, version } = event.data.ticket;
         if ((this.state.versions[id] ?? 0) >= version) return false;
@@ -91,6 +100,19 @@ export class DedupeService {
     }
   }
 
+  /** A person's unlink says "not a duplicate of that one"; their own link takes it back. */
+  private rememberUnlinks(ticketId: string, changes: readonly TicketChange[]): void {
+    for (const change of changes) {
+      if (change.field !== 'duplicateOf') continue;
+      const notDuplicateOf = (this.state.notDuplicateOf ??= {});
+      const before = notDuplicateOf[ticketId] ?? [];
+      const after = before.filter((id) => id !== change.to);
+      if (change.to === null && typeof change.from === 'string') after.push(change.from);
+      if (after.length > 0) notDuplicateOf[ticketId] = after;
+      else delete notDuplicateOf[ticketId];
+    }
+  }
+
   private async upsert(ticket: TicketSnapshot): Promise<boolean> {
     if ((this.state.versions[ticket.id] ?? 0) >= ticket.version) return false;
     const indexed = this.similar.detector.get(ticket.id);
@@ -109,7 +131,7 @@ export class DedupeService {
 
   /**
    * The likeliest duplicates of a ticket among the OLDER tickets (the original of a duplicate came first),
-   * judged on its current text, whether or not the index has seen it yet.
+   * judged on its current text, whether or not the index has seen it yet; never one a person unlinked it from.
    */
   async findDuplicates(input: FindDuplicatesInput): Promise<FindDuplicatesOutput> {
     const { ticket } = input;
@@ -117,7 +139,10 @@ export class DedupeService {
       { ticketId: ticket.id, title: ticket.title, description: ticket.description, createdAt: ticket.createdAt },
       NEIGHBOURS_RECORDED * 2,
     );
-    const older = matches.filter((match) => (this.similar.detector.get(match.ticketId)?.createdAt ?? '') <= ticket.createdAt).slice(0, NEIGHBOURS_RECORDED);
+    const rejected = new Set(this.state.notDuplicateOf?.[ticket.id]);
+    const older = matches
+      .filter((match) => !rejected.has(match.ticketId) && (this.similar.detector.get(match.ticketId)?.createdAt ?? '') <= ticket.createdAt)
+      .slice(0, NEIGHBOURS_RECORDED);
     const best = older[0];
     return {
       contract: 'find-duplicates.v1',

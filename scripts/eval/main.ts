@@ -8,6 +8,7 @@
  * scores every row of `tickets.NAME.jsonl`; duplicates are scored on `duplicates.NAME.jsonl` and
  * `pairs.NAME.jsonl`.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluateDedupe, printReport as printDedupeReport } from './dedupe';
@@ -32,6 +33,11 @@ if (values.only !== undefined && !(parts as readonly string[]).includes(values.o
 }
 if (values['through-api'] && values.split !== undefined) throw new Error('--through-api scores the dev split only; drop --split');
 const runs = (part: (typeof parts)[number]) => values.only === undefined || values.only === part;
+if (values.split !== undefined) {
+  const names = [...(runs('triage') ? ['tickets'] : []), ...(runs('dedupe') ? ['duplicates', 'pairs'] : [])];
+  const missing = names.map((name) => path.join(dataDir, `${name}.${values.split}.jsonl`)).filter((file) => !existsSync(file));
+  if (missing.length > 0) throw new Error(`--split ${values.split} needs ${missing.join(', ')}`);
+}
 
 if (runs('triage')) {
   console.info('## Triage (local model, per source)\n');

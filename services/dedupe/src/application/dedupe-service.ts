@@ -2,7 +2,8 @@
  * The dedupe service's use cases: keep the index in step with ticket events (idempotent and order-safe by
  * ticket version), answer the workflow's FindDuplicates task, and list a ticket's similar tickets.
  */
-import type { CogdeskEvent, TicketChange, TicketSnapshot } from '@cogdesk/events-schema';
+import type { Actor, CogdeskEvent, TicketChange, TicketSnapshot } from '@cogdesk/events-schema';
+import { notDuplicateOfAfter } from '@cogdesk/shared/events/duplicate-links';
 import { isDuplicate, type SimilarTicket, type TicketDocument } from '../domain/duplicate-detector';
 import type { SimilarTickets } from '../similar-tickets';
 
@@ -74,7 +75,7 @@ export class DedupeService {
         return this.upsert(event.data.ticket);
       case 'ticket.updated': {
         const fresh = (this.state.versions[event.data.ticket.id] ?? 0) < event.data.ticket.version;
-        if (fresh && event.actor.type === 'user') this.rememberUnlinks(event.data.ticket.id, event.data.changes);
+        if (fresh) this.rememberUnlinks(event.data.ticket.id, event.data.changes, event.actor);
         return this.upsert(event.data.ticket);
       }
       case 'ticket.deleted': {
@@ -100,17 +101,11 @@ export class DedupeService {
     }
   }
 
-  /** A person's unlink says "not a duplicate of that one"; their own link takes it back. */
-  private rememberUnlinks(ticketId: string, changes: readonly TicketChange[]): void {
-    for (const change of changes) {
-      if (change.field !== 'duplicateOf') continue;
-      const notDuplicateOf = (this.state.notDuplicateOf ??= {});
-      const before = notDuplicateOf[ticketId] ?? [];
-      const after = before.filter((id) => id !== change.to);
-      if (change.to === null && typeof change.from === 'string') after.push(change.from);
-      if (after.length > 0) notDuplicateOf[ticketId] = after;
-      else delete notDuplicateOf[ticketId];
-    }
+  private rememberUnlinks(ticketId: string, changes: readonly TicketChange[], actor: Actor): void {
+    const notDuplicateOf = (this.state.notDuplicateOf ??= {});
+    const after = notDuplicateOfAfter(notDuplicateOf[ticketId] ?? [], changes, actor);
+    if (after.length > 0) notDuplicateOf[ticketId] = after;
+    else delete notDuplicateOf[ticketId];
   }
 
   private async upsert(ticket: TicketSnapshot): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { TicketSnapshot } from '@cogdesk/events-schema';
+import { notDuplicateOfAfter } from '@cogdesk/shared/events/duplicate-links';
 import type { TicketEvent } from './events';
 import type { TicketState } from './state';
 
@@ -26,7 +27,7 @@ export function evolve(state: TicketState | null, event: TicketEvent): TicketSta
     case 'ticket.updated': {
       const current = state ?? stateFrom(ticket);
       const setByPerson = { ...current.setByPerson };
-      let { statusBeforeDuplicate, notDuplicateOf } = current;
+      let { statusBeforeDuplicate } = current;
       for (const change of event.data.changes) {
         if ((change.field === 'priority' || change.field === 'category') && event.actor.type === 'user') {
           setByPerson[change.field] = change.to !== null;
@@ -34,13 +35,9 @@ export function evolve(state: TicketState | null, event: TicketEvent): TicketSta
         if (change.field === 'duplicateOf') {
           if (change.to === null) statusBeforeDuplicate = null;
           else if (change.from === null) statusBeforeDuplicate = ticket.status;
-          if (event.actor.type === 'user') {
-            // A person's unlink says "not a duplicate of that one"; their own link takes it back.
-            notDuplicateOf = notDuplicateOf.filter((id) => id !== change.to);
-            if (change.to === null && typeof change.from === 'string') notDuplicateOf = [...notDuplicateOf, change.from];
-          }
         }
       }
+      const notDuplicateOf = notDuplicateOfAfter(current.notDuplicateOf, event.data.changes, event.actor);
       return { ...current, ticket, setByPerson, statusBeforeDuplicate, notDuplicateOf };
     }
     case 'ticket.status-changed':
